@@ -1,0 +1,39 @@
+# Irum: the two commands README promises, and a few more for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export IRUM_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test bench lint venv clean-demo
+
+$(BIN)/irum: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/irum
+
+venv: $(BIN)/irum
+
+# The demo: a SQLite archive under var/ with the sourced gazetteer and the synthetic
+# demo data set, served on http://127.0.0.1:8000. Its secret key and admin password are
+# generated on first run and kept under var/ (never in the repository).
+demo: venv
+	mkdir -p $(IRUM_VAR_DIR)
+	test -s $(IRUM_VAR_DIR)/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(IRUM_VAR_DIR)/secret_key
+	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum migrate --no-input -v 0
+	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum load_gazetteer
+	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum demo-data --if-empty
+	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum demo-admin
+	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum runserver 127.0.0.1:8000
+
+# The whole suite. IRUM_DATABASE_URL picks the database (SQLite when unset).
+test: venv
+	$(BIN)/ruff check irum bench e2e
+	$(BIN)/python -m pytest -q
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+lint: venv
+	$(BIN)/ruff check irum bench e2e
+	$(BIN)/ruff format --check irum bench e2e

@@ -1,0 +1,37 @@
+"""The order of a person's custody chain (docs/figures.md, "Event order").
+
+Events run in `seq` order where seq is given; events without seq follow, by the lower
+bound of their date; undated events keep the order they were entered in. Everything that
+orders events (services, importer, figures) uses this one key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+_NO_SEQ = 2**31
+_NO_DATE = dt.date.max
+
+
+class Chainable(Protocol):
+    seq: int | None
+    date_lower: dt.date | None
+    position: int
+
+
+def chain_key(event: Chainable) -> tuple[int, dt.date, int]:
+    return (
+        event.seq if event.seq is not None else _NO_SEQ,
+        event.date_lower or _NO_DATE,
+        event.position,
+    )
+
+
+def assign_chain_indexes(events: Iterable[Chainable]) -> Sequence[Chainable]:
+    """Sort events into chain order and number them 0..n-1 in `chain_index`."""
+    ordered = sorted(events, key=chain_key)
+    for index, event in enumerate(ordered):
+        event.chain_index = index  # type: ignore[attr-defined]
+    return ordered

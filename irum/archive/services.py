@@ -1,0 +1,170 @@
+"""Writes to the archive. Views, the admin and the importer all come through here.
+
+Each service takes keyword-only arguments and an explicit actor, runs in one
+transaction, and records the actor on the history row it creates.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from irum.archive.chain import assign_chain_indexes
+from irum.archive.models import Case, Event, EventSource, Person, Source
+from irum.lib import dates
+
+Actor = AbstractBaseUser | None
+
+# Crockford's base32 without I, L, O, U: public ids are read aloud and copied by hand.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_public_id(prefix: str) -> str:
+    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def _save(obj: models.Model, *, actor: Actor, reason: str = "") -> None:
+    obj._history_user = actor  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason  # type: ignore[attr-defined]
+    obj.full_clean(validate_unique=True)
+    obj.save()
+
+
+def _edtf(field: str, value: str) -> dates.DateBounds:
+    try:
+        return dates.parse(value)
+    except dates.EDTFError as exc:
+        raise ValidationError({field: f"{value!r} {exc}"}) from None
+
+
+def _apply(obj: models.Model, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+@transaction.atomic
+def case_create(*, actor: Actor, ref: str, reason: str = "", **fields: Any) -> Case:
+    case = Case(ref=ref, public_id=new_public_id("C"))
+    _apply(case, fields)
+    case.reported_on = _edtf("reported_on", case.reported_on).text
+    _save(case, actor=actor, reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_update(*, actor: Actor, case: Case, reason: str = "", **fields: Any) -> Case:
+    _apply(case, fields)
+    case.reported_on = _edtf("reported_on", case.reported_on).text
+    _save(case, actor=actor, reason=reason)
+    return case
+
+
+@transaction.atomic
+def person_create(*, actor: Actor, ref: str, case: Case, reason: str = "", **fields: Any) -> Person:
+    person = Person(ref=ref, case=case, public_id=new_public_id("P"))
+    _apply(person, fields)
+    if "position" not in fields:
+        person.position = case.persons.count()
+    _save(person, actor=actor, reason=reason)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person: Person, reason: str = "", **fields: Any) -> Person:
+    _apply(person, fields)
+    _save(person, actor=actor, reason=reason)
+    return person
+
+
+@transaction.atomic
+def source_create(*, actor: Actor, ref: str, reason: str = "", **fields: Any) -> Source:
+    source = Source(ref=ref)
+    _apply(source, fields)
+    source.date = _edtf("date", source.date).text
+    _save(source, actor=actor, reason=reason)
+    return source
+
+
+@transaction.atomic
+def source_update(*, actor: Actor, source: Source, reason: str = "", **fields: Any) -> Source:
+    _apply(source, fields)
+    source.date = _edtf("date", source.date).text
+    _save(source, actor=actor, reason=reason)
+    return source
+
+
+def _set_event_dates(event: Event) -> None:
+    bounds = _edtf("date", event.date)
+    event.date, event.date_lower, event.date_upper = bounds.text, bounds.lower, bounds.upper
+
+
+def _set_sources(*, actor: Actor, event: Event, sources: list[Source]) -> None:
+    wanted = {s.pk for s in sources}
+    for link in EventSource.objects.filter(event=event).exclude(source_id__in=wanted):
+        link._history_user = actor  # type: ignore[attr-defined]
+        link.delete()
+    have = set(EventSource.objects.filter(event=event).values_list("source_id", flat=True))
+    for source in sources:
+        if source.pk not in have:
+            link = EventSource(event=event, source=source)
+            link._history_user = actor  # type: ignore[attr-defined]
+            link.save()
+
+
+@transaction.atomic
+def person_reorder_events(*, actor: Actor, person: Person) -> list[Event]:
+    """Renumber a person's chain after any change to one of its events."""
+    events = list(Event.objects.select_for_update().filter(person=person))
+    before = {e.pk: e.chain_index for e in events}
+    ordered = assign_chain_indexes(events)
+    changed = [e for e in ordered if before[e.pk] != e.chain_index]
+    # chain_index is derived and excluded from history, so a plain bulk update is right.
+    Event.objects.bulk_update(changed, ["chain_index"])
+    return list(ordered)  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def event_record(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    sources: list[Source] | None = None,
+    reason: str = "",
+    **fields: Any,
+) -> Event:
+    event = Event(person=person, kind=kind)
+    _apply(event, fields)
+    if "position" not in fields:
+        event.position = person.events.count()
+    _set_event_dates(event)
+    _save(event, actor=actor, reason=reason)
+    if sources:
+        _set_sources(actor=actor, event=event, sources=sources)
+    person_reorder_events(actor=actor, person=person)
+    event.refresh_from_db(fields=["chain_index"])
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    actor: Actor,
+    event: Event,
+    sources: list[Source] | None = None,
+    reason: str = "",
+    **fields: Any,
+) -> Event:
+    _apply(event, fields)
+    _set_event_dates(event)
+    _save(event, actor=actor, reason=reason)
+    if sources is not None:
+        _set_sources(actor=actor, event=event, sources=sources)
+    person_reorder_events(actor=actor, person=event.person)
+    event.refresh_from_db(fields=["chain_index"])
+    return event

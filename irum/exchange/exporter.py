@@ -1,0 +1,193 @@
+"""Workbook export, format v1: the same sheets the importer reads, so a round trip loses
+nothing. Every text cell that a spreadsheet would run as a formula is neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from irum.archive.models import Case, Event, EventSource, Person, Source
+from irum.exchange.formats import CASES, EVENTS, FORMULA_TRIGGERS, PERSONS, SHEETS, SOURCES, Sheet
+from irum.gazetteer.lookup import Ambiguous, NotFound, place_index
+from irum.gazetteer.models import Agency
+
+CHUNK = 5000
+
+
+def neutralise(value: str) -> str:
+    """Make a cell safe to open in a spreadsheet (OWASP's CSV-injection advice).
+
+    A leading apostrophe marks the cell as text; the importer removes exactly one, so a
+    value that itself starts with an apostrophe gets one more and survives the trip.
+    """
+    if value and (value[0] in FORMULA_TRIGGERS or value[0] == "'"):
+        return "'" + value
+    return value
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    counts: dict[str, int]
+
+
+def _cases() -> Iterator[list[str]]:
+    for c in Case.objects.order_by("ref").iterator(chunk_size=CHUNK):
+        yield [
+            c.ref,
+            c.public_id,
+            c.title,
+            c.summary_public,
+            c.narrative_restricted,
+            c.reported_on,
+            c.verification,
+            c.confidentiality,
+        ]
+
+
+def _persons() -> Iterator[list[str]]:
+    rows = (
+        Person.objects.select_related("case", "home_province")
+        .order_by("case__ref", "position", "pk")
+        .iterator(chunk_size=CHUNK)
+    )
+    for p in rows:
+        yield [
+            p.ref,
+            p.case.ref,
+            p.public_id,
+            p.pseudonym,
+            p.full_name,
+            p.full_name_ko,
+            p.aliases,
+            p.sex,
+            "" if p.birth_year is None else str(p.birth_year),
+            p.home_province.name if p.home_province else "",
+            p.status,
+            p.reason,
+        ]
+
+
+def _sources() -> Iterator[list[str]]:
+    for s in Source.objects.order_by("ref").iterator(chunk_size=CHUNK):
+        yield [
+            s.ref,
+            s.kind,
+            s.date,
+            s.connection,
+            s.reliability,
+            "yes" if s.consent_public else "no",
+            s.content_restricted,
+        ]
+
+
+def _events() -> Iterator[list[str]]:
+    index = place_index()
+    place_label: dict[int, str] = {}
+    for place in index.by_pk.values():
+        # Write the name when it finds this place again on import, else the id.
+        try:
+            place_label[place.pk] = place.name if index.find(place.name) == place else place.slug
+        except (NotFound, Ambiguous):
+            place_label[place.pk] = place.slug
+    place_country = {pk: p.country for pk, p in index.by_pk.items()}
+    agency_slug: dict[int, str] = dict(Agency.objects.values_list("pk", "slug"))
+    sources_of: dict[int, list[str]] = defaultdict(list)
+    for event_id, ref in (
+        EventSource.objects.order_by("pk")
+        .values_list("event_id", "source__ref")
+        .iterator(chunk_size=CHUNK)
+    ):
+        sources_of[event_id].append(ref)
+    rows = (
+        Event.objects.order_by("person__case__ref", "person__position", "person_id", "chain_index")
+        .values_list(
+            "pk",
+            "person__ref",
+            "seq",
+            "kind",
+            "date",
+            "place_id",
+            "agency_id",
+            "custody_acknowledged",
+            "description_public",
+            "description_restricted",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for pk, person_ref, seq, kind, date, place_id, agency_id, ack, desc_pub, desc_res in rows:
+        yield [
+            person_ref,
+            "" if seq is None else str(seq),
+            kind,
+            date,
+            place_label.get(place_id, "") if place_id else "",
+            place_country.get(place_id, "")
+            if place_id and "/" not in place_country.get(place_id, "")
+            else "",
+            agency_slug.get(agency_id, "") if agency_id else "",
+            ack,
+            desc_pub,
+            desc_res,
+            ";".join(sources_of.get(pk, [])),
+        ]
+
+
+_PRODUCERS = {
+    CASES.name: _cases,
+    PERSONS.name: _persons,
+    EVENTS.name: _events,
+    SOURCES.name: _sources,
+}
+
+
+def _write_csv(fh: io.TextIOBase, sheet: Sheet) -> int:
+    writer = csv.writer(fh, lineterminator="\r\n")
+    writer.writerow(sheet.columns)
+    n = 0
+    for row in _PRODUCERS[sheet.name]():
+        writer.writerow([neutralise(v) for v in row])
+        n += 1
+    return n
+
+
+def workbook_export(*, actor: AbstractBaseUser | None, path: Path) -> ExportResult:
+    """Write the archive to PATH: .xlsx, .zip of CSVs, or a folder of CSVs."""
+    path = Path(path)
+    counts: dict[str, int] = {}
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook(write_only=True)
+        for sheet in SHEETS:
+            ws = book.create_sheet(sheet.name)
+            ws.append(list(sheet.columns))
+            n = 0
+            for row in _PRODUCERS[sheet.name]():
+                # Strings are written as text cells; neutralising keeps them inert when
+                # the sheet is saved back to CSV by a spreadsheet.
+                ws.append([neutralise(v) for v in row])
+                n += 1
+            counts[sheet.name] = n
+        book.save(path)
+    elif suffix == ".zip":
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for sheet in SHEETS:
+                buffer = io.StringIO()
+                counts[sheet.name] = _write_csv(buffer, sheet)
+                archive.writestr(sheet.filename, "\ufeff" + buffer.getvalue())
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        for sheet in SHEETS:
+            # UTF-8 with a BOM, so that Korean Excel opens it without mangling Hangul.
+            with (path / sheet.filename).open("w", encoding="utf-8-sig", newline="") as fh:
+                counts[sheet.name] = _write_csv(fh, sheet)
+    return ExportResult(path=path, counts=counts)

@@ -1,0 +1,622 @@
+"""Workbook import, format v1 (docs/workbook.md).
+
+Two phases. `validate` reads every row, resolves every reference and collects every
+problem, touching nothing. Only a workbook with no problems reaches `write`, which inserts
+everything in one transaction. A dry run stops after `validate`. So a bad workbook can
+never leave half its rows behind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from irum.archive.chain import assign_chain_indexes
+from irum.archive.models import (
+    Case,
+    Confidentiality,
+    Connection,
+    CustodyAcknowledged,
+    Event,
+    EventKind,
+    EventSource,
+    Person,
+    Reason,
+    Reliability,
+    Sex,
+    Source,
+    SourceKind,
+    Status,
+    Verification,
+)
+from irum.archive.services import new_public_id, person_reorder_events
+from irum.exchange.formats import CASES, EVENTS, PERSONS, SHEETS, SOURCES, Sheet
+from irum.exchange.problems import InputRejected, Problem
+from irum.exchange.reader import RawSheet, iter_dicts, read_workbook
+from irum.gazetteer.lookup import Ambiguous, NameIndex, NotFound, agency_index, place_index
+from irum.gazetteer.models import Agency, Place, PlaceKind
+from irum.gazetteer.services import place_slug, place_upsert
+from irum.lib import dates
+from irum.lib.countries import ISO_ALPHA2
+from irum.partners.models import Organization
+
+_PUBLIC_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,15}$")
+_YES = {"yes", "y", "true", "1", "예", "네"}
+_NO = {"no", "n", "false", "0", "", "아니오", "아니요"}
+BATCH = 5000
+
+
+@dataclass
+class Plan:
+    cases: list[Case] = field(default_factory=list)
+    persons: list[Person] = field(default_factory=list)
+    person_case_ref: dict[str, str] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    events: list[tuple[str, Event, list[str], str | None]] = field(default_factory=list)
+    new_places: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class ImportResult:
+    cases: int = 0
+    persons: int = 0
+    events: int = 0
+    sources: int = 0
+    places_created: int = 0
+    dry_run: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Validator:
+    def __init__(self, sheets: dict[str, RawSheet]) -> None:
+        self.sheets = sheets
+        self.problems: list[Problem] = []
+        self.plan = Plan()
+        self.places: NameIndex[Place] = place_index()
+        self.agencies: NameIndex[Agency] = agency_index()
+
+    # -- cell helpers ------------------------------------------------------------------
+
+    def problem(self, sheet: str, row: int | None, column: str, value: str, reason: str) -> None:
+        self.problems.append(Problem(sheet, row, column, value, reason))
+
+    def text(
+        self, sheet: str, row: int, data: dict[str, str], column: str, max_length: int | None = None
+    ) -> str:
+        raw = data.get(column, "") or ""
+        value = raw.strip()
+        if value.startswith("="):
+            self.problem(
+                sheet,
+                row,
+                column,
+                value,
+                _(
+                    "is a spreadsheet formula; type the value itself (start it with ' if it is text)"
+                ),
+            )
+            return ""
+        if value.startswith("'"):
+            # The exporter's CSV-injection guard (and Excel's text marker): drop it.
+            value = value[1:]
+        if max_length is not None and len(value) > max_length:
+            self.problem(
+                sheet,
+                row,
+                column,
+                value,
+                _("is %(n)d characters long; the limit is %(max)d")
+                % {"n": len(value), "max": max_length},
+            )
+            return ""
+        return value
+
+    def choice(
+        self,
+        sheet: str,
+        row: int,
+        data: dict[str, str],
+        column: str,
+        choices: type[models.TextChoices],
+        default: str,
+    ) -> str:
+        value = self.text(sheet, row, data, column)
+        if not value:
+            return default
+        key = value.casefold().replace(" ", "_").replace("-", "_")
+        if key in choices.values:
+            return key
+        self.problem(
+            sheet,
+            row,
+            column,
+            value,
+            _("is not one of: %(choices)s") % {"choices": ", ".join(choices.values)},
+        )
+        return default
+
+    def edtf(
+        self, sheet: str, row: int, data: dict[str, str], column: str
+    ) -> dates.DateBounds | None:
+        value = self.text(sheet, row, data, column)
+        try:
+            return dates.parse(value)
+        except dates.EDTFError as exc:
+            self.problem(sheet, row, column, value, str(exc))
+            return None
+
+    def public_id(
+        self, sheet: str, row: int, data: dict[str, str], seen: set[str], existing: set[str]
+    ) -> str:
+        value = self.text(sheet, row, data, "public_id").upper()
+        if not value:
+            return ""
+        if not _PUBLIC_ID.match(value):
+            self.problem(
+                sheet, row, "public_id", value, _("must be up to 16 letters, digits or hyphens")
+            )
+        elif value in seen:
+            self.problem(sheet, row, "public_id", value, _("appears twice in this sheet"))
+        elif value in existing:
+            self.problem(sheet, row, "public_id", value, _("is already used in the archive"))
+        seen.add(value)
+        return value
+
+    def ref(
+        self,
+        sheet: str,
+        row: int,
+        data: dict[str, str],
+        column: str,
+        seen: set[str],
+        existing: set[str],
+    ) -> str:
+        value = self.text(sheet, row, data, column, max_length=64)
+        if not value:
+            self.problem(sheet, row, column, "", _("is required"))
+        elif value in seen:
+            self.problem(
+                sheet, row, column, value, _("appears twice in this sheet (duplicate ref)")
+            )
+        elif value in existing:
+            self.problem(sheet, row, column, value, _("already exists in the archive"))
+        seen.add(value)
+        return value
+
+    # -- structure ---------------------------------------------------------------------
+
+    def check_structure(self) -> None:
+        for sheet in SHEETS:
+            raw = self.sheets.get(sheet.name)
+            if raw is None:
+                if not sheet.optional_sheet:
+                    self.problem(
+                        sheet.name,
+                        None,
+                        "",
+                        "",
+                        _("is missing: the workbook needs a %(file)s sheet")
+                        % {"file": sheet.filename},
+                    )
+                continue
+            self._check_header(sheet, raw)
+
+    def _check_header(self, sheet: Sheet, raw: RawSheet) -> None:
+        seen: set[str] = set()
+        cleaned = []
+        for column in raw.header:
+            name = column.strip().lower().lstrip("\ufeff")
+            cleaned.append(name)
+            if not name:
+                continue
+            if name in seen:
+                self.problem(sheet.name, 1, name, "", _("appears twice in the header"))
+            elif name not in sheet.columns:
+                self.problem(
+                    sheet.name,
+                    1,
+                    name,
+                    "",
+                    _("is not a column of this sheet; the columns are: %(cols)s")
+                    % {"cols": ", ".join(sheet.columns)},
+                )
+            seen.add(name)
+        raw.header = cleaned
+        for column in sheet.required:
+            if column not in seen:
+                self.problem(sheet.name, 1, column, "", _("is a required column and is missing"))
+
+    # -- sheets --------------------------------------------------------------------------
+
+    def run(self) -> Plan:
+        self.check_structure()
+        if self.problems:
+            return self.plan
+        self.existing_cases = dict(Case.objects.values_list("ref", "pk"))
+        self.existing_persons = dict(Person.objects.values_list("ref", "pk"))
+        self.existing_sources = dict(Source.objects.values_list("ref", "pk"))
+        self.case_refs: set[str] = set()
+        self.person_refs: set[str] = set()
+        self.source_refs: set[str] = set()
+        self.validate_cases(self.sheets[CASES.name])
+        self.validate_persons(self.sheets[PERSONS.name])
+        if SOURCES.name in self.sheets:
+            self.validate_sources(self.sheets[SOURCES.name])
+        self.validate_events(self.sheets[EVENTS.name])
+        return self.plan
+
+    def validate_cases(self, raw: RawSheet) -> None:
+        s = CASES.name
+        public_ids: set[str] = set()
+        existing_ids = set(Case.objects.values_list("public_id", flat=True))
+        for row, data in iter_dicts(raw):
+            ref = self.ref(s, row, data, "case_ref", self.case_refs, set(self.existing_cases))
+            reported = self.edtf(s, row, data, "reported_on")
+            self.plan.cases.append(
+                Case(
+                    ref=ref,
+                    public_id=self.public_id(s, row, data, public_ids, existing_ids),
+                    title=self.text(s, row, data, "title", 300),
+                    summary_public=self.text(s, row, data, "summary_public"),
+                    narrative_restricted=self.text(s, row, data, "narrative_restricted"),
+                    reported_on=reported.text if reported else "",
+                    verification=self.choice(
+                        s, row, data, "verification", Verification, Verification.REPORTED
+                    ),
+                    confidentiality=self.choice(
+                        s, row, data, "confidentiality", Confidentiality, Confidentiality.RESTRICTED
+                    ),
+                )
+            )
+
+    def validate_persons(self, raw: RawSheet) -> None:
+        s = PERSONS.name
+        public_ids: set[str] = set()
+        existing_ids = set(Person.objects.values_list("public_id", flat=True))
+        positions: dict[str, int] = defaultdict(int)
+        this_year = timezone.now().year
+        for row, data in iter_dicts(raw):
+            ref = self.ref(s, row, data, "person_ref", self.person_refs, set(self.existing_persons))
+            case_ref = self.text(s, row, data, "case_ref", 64)
+            if not case_ref:
+                self.problem(s, row, "case_ref", "", _("is required"))
+            elif case_ref not in self.case_refs and case_ref not in self.existing_cases:
+                self.problem(
+                    s, row, "case_ref", case_ref, _("is not a case in cases.csv or in the archive")
+                )
+            birth_year = None
+            raw_year = self.text(s, row, data, "birth_year")
+            if raw_year:
+                if raw_year.isdigit() and 1880 <= int(raw_year) <= this_year:
+                    birth_year = int(raw_year)
+                else:
+                    self.problem(
+                        s,
+                        row,
+                        "birth_year",
+                        raw_year,
+                        _("must be a year between 1880 and %(y)d") % {"y": this_year},
+                    )
+            province = None
+            raw_province = self.text(s, row, data, "home_province")
+            if raw_province:
+                try:
+                    province = self.places.find(raw_province)
+                except (NotFound, Ambiguous) as exc:
+                    self.problem(s, row, "home_province", raw_province, str(exc))
+                else:
+                    if province.kind != PlaceKind.PROVINCE:
+                        self.problem(
+                            s,
+                            row,
+                            "home_province",
+                            raw_province,
+                            _("is a place but not a province"),
+                        )
+                        province = None
+            person = Person(
+                ref=ref,
+                public_id=self.public_id(s, row, data, public_ids, existing_ids),
+                position=positions[case_ref],
+                pseudonym=self.text(s, row, data, "pseudonym", 120),
+                full_name=self.text(s, row, data, "full_name", 200),
+                full_name_ko=self.text(s, row, data, "full_name_ko", 200),
+                aliases=self.text(s, row, data, "aliases"),
+                sex=self.choice(s, row, data, "sex", Sex, Sex.UNKNOWN),
+                birth_year=birth_year,
+                home_province=province,
+                status=self.choice(s, row, data, "status", Status, Status.UNKNOWN),
+                reason=self.choice(s, row, data, "reason", Reason, Reason.UNKNOWN),
+            )
+            positions[case_ref] += 1
+            self.plan.persons.append(person)
+            self.plan.person_case_ref[ref] = case_ref
+
+    def validate_sources(self, raw: RawSheet) -> None:
+        s = SOURCES.name
+        for row, data in iter_dicts(raw):
+            ref = self.ref(s, row, data, "source_ref", self.source_refs, set(self.existing_sources))
+            date = self.edtf(s, row, data, "date")
+            consent_raw = self.text(s, row, data, "consent_public")
+            consent = consent_raw.casefold() in _YES
+            if consent_raw.casefold() not in _YES | _NO:
+                self.problem(s, row, "consent_public", consent_raw, _("must be yes or no"))
+            self.plan.sources.append(
+                Source(
+                    ref=ref,
+                    kind=self.choice(s, row, data, "kind", SourceKind, SourceKind.OTHER),
+                    date=date.text if date else "",
+                    connection=self.choice(
+                        s, row, data, "connection", Connection, Connection.UNKNOWN
+                    ),
+                    reliability=self.choice(
+                        s, row, data, "reliability", Reliability, Reliability.UNKNOWN
+                    ),
+                    consent_public=consent,
+                    content_restricted=self.text(s, row, data, "content_restricted"),
+                )
+            )
+
+    def _place(self, row: int, data: dict[str, str]) -> tuple[Place | None, str | None]:
+        s = EVENTS.name
+        name = self.text(s, row, data, "place", 200)
+        country = self.text(s, row, data, "place_country").upper()
+        if country and country not in ISO_ALPHA2:
+            self.problem(
+                s, row, "place_country", country, _("is not an ISO 3166 two-letter country code")
+            )
+            country = ""
+        if not name:
+            return None, None
+        try:
+            return self.places.find(name), None
+        except Ambiguous as exc:
+            self.problem(s, row, "place", name, str(exc))
+            return None, None
+        except NotFound:
+            pass
+        if not country:
+            self.problem(
+                s,
+                row,
+                "place",
+                name,
+                _("is not in the gazetteer; give place_country to add it as a new place"),
+            )
+            return None, None
+        key = place_slug(name) or "place"
+        known = self.plan.new_places.get(key)
+        if known and known["country"] != country:
+            self.problem(
+                s,
+                row,
+                "place_country",
+                country,
+                _("differs from an earlier row for the same new place"),
+            )
+        self.plan.new_places.setdefault(key, {"name": name, "country": country})
+        return None, key
+
+    def validate_events(self, raw: RawSheet) -> None:
+        s = EVENTS.name
+        seqs: dict[str, set[int]] = defaultdict(set)
+        positions: dict[str, int] = defaultdict(int)
+        known_sources = self.source_refs | set(self.existing_sources)
+        for row, data in iter_dicts(raw):
+            person_ref = self.text(s, row, data, "person_ref", 64)
+            if not person_ref:
+                self.problem(s, row, "person_ref", "", _("is required"))
+            elif person_ref not in self.person_refs and person_ref not in self.existing_persons:
+                self.problem(
+                    s,
+                    row,
+                    "person_ref",
+                    person_ref,
+                    _("is not a person in persons.csv or in the archive"),
+                )
+            seq = None
+            raw_seq = self.text(s, row, data, "seq")
+            if raw_seq:
+                if raw_seq.isdigit() and int(raw_seq) < 2**31:
+                    seq = int(raw_seq)
+                    if seq in seqs[person_ref]:
+                        self.problem(s, row, "seq", raw_seq, _("is used twice for the same person"))
+                    seqs[person_ref].add(seq)
+                else:
+                    self.problem(s, row, "seq", raw_seq, _("must be a whole number (0 or more)"))
+            kind_raw = self.text(s, row, data, "kind")
+            kind = kind_raw.casefold().replace(" ", "_")
+            if not kind_raw:
+                self.problem(s, row, "kind", "", _("is required"))
+            elif kind not in EventKind.values:
+                self.problem(
+                    s,
+                    row,
+                    "kind",
+                    kind_raw,
+                    _("is not one of: %(choices)s") % {"choices": ", ".join(EventKind.values)},
+                )
+            date = self.edtf(s, row, data, "date")
+            place, new_place_key = self._place(row, data)
+            agency = None
+            agency_raw = self.text(s, row, data, "agency")
+            if agency_raw:
+                try:
+                    agency = self.agencies.find(agency_raw)
+                except (NotFound, Ambiguous) as exc:
+                    self.problem(s, row, "agency", agency_raw, str(exc))
+            refs = [
+                r.strip() for r in self.text(s, row, data, "source_refs").split(";") if r.strip()
+            ]
+            for ref in refs:
+                if ref not in known_sources:
+                    self.problem(
+                        s,
+                        row,
+                        "source_refs",
+                        ref,
+                        _("is not a source in sources.csv or in the archive"),
+                    )
+            event = Event(
+                seq=seq,
+                position=positions[person_ref],
+                kind=kind,
+                date=date.text if date else "",
+                date_lower=date.lower if date else None,
+                date_upper=date.upper if date else None,
+                place=place,
+                agency=agency,
+                custody_acknowledged=self.choice(
+                    s,
+                    row,
+                    data,
+                    "custody_acknowledged",
+                    CustodyAcknowledged,
+                    CustodyAcknowledged.UNKNOWN,
+                ),
+                description_public=self.text(s, row, data, "description_public"),
+                description_restricted=self.text(s, row, data, "description_restricted"),
+            )
+            positions[person_ref] += 1
+            self.plan.events.append((person_ref, event, list(dict.fromkeys(refs)), new_place_key))
+
+
+def validate(path: Path) -> tuple[Plan, list[Problem]]:
+    try:
+        sheets = read_workbook(path)
+    except InputRejected as exc:
+        return Plan(), exc.problems
+    validator = _Validator(sheets)
+    plan = validator.run()
+    return plan, validator.problems
+
+
+def _bulk(
+    objs: list[Any], model: type[models.Model], actor: AbstractBaseUser | None, reason: str
+) -> None:
+    if objs:
+        bulk_create_with_history(
+            objs, model, batch_size=BATCH, default_user=actor, default_change_reason=reason
+        )
+
+
+def write(
+    plan: Plan, *, actor: AbstractBaseUser | None, partner: Organization | None, label: str
+) -> ImportResult:
+    reason = f"import {label}"[:100]
+    now = timezone.now()
+    with transaction.atomic():
+        created_places: dict[str, Place] = {}
+        for key, spec in plan.new_places.items():
+            created_places[key] = place_upsert(
+                actor=actor,
+                slug=_free_slug(key),
+                name=spec["name"],
+                kind=PlaceKind.OTHER,
+                country=spec["country"],
+                source=_(
+                    "added by the import of %(label)s on %(date)s; not in the sourced gazetteer"
+                )
+                % {"label": label, "date": now.date().isoformat()},
+            )
+        for case in plan.cases:
+            case.owner = partner
+            case.public_id = case.public_id or new_public_id("C")
+            case.created_at = case.updated_at = now
+        _bulk(plan.cases, Case, actor, reason)
+        case_pk = dict(
+            Case.objects.filter(ref__in=set(plan.person_case_ref.values())).values_list("ref", "pk")
+        )
+        for person in plan.persons:
+            person.case_id = case_pk[plan.person_case_ref[person.ref]]
+            person.public_id = person.public_id or new_public_id("P")
+            person.created_at = person.updated_at = now
+        _bulk(plan.persons, Person, actor, reason)
+        for source in plan.sources:
+            source.created_at = source.updated_at = now
+        _bulk(plan.sources, Source, actor, reason)
+
+        person_refs = {ref for ref, *_ in plan.events}
+        person_pk = dict(Person.objects.filter(ref__in=person_refs).values_list("ref", "pk"))
+        chains: dict[int, list[Event]] = defaultdict(list)
+        for person_ref, event, _refs, place_key in plan.events:
+            event.person_id = person_pk[person_ref]
+            if place_key:
+                event.place = created_places[place_key]
+            event.created_at = event.updated_at = now
+            chains[event.person_id].append(event)
+        existing_chains = set(
+            Event.objects.filter(person_id__in=chains)
+            .values_list("person_id", flat=True)
+            .distinct()
+        )
+        for person_id, events in chains.items():
+            if person_id not in existing_chains:
+                assign_chain_indexes(events)
+        _bulk([e for _r, e, *_ in plan.events], Event, actor, reason)
+
+        source_refs = {r for _p, _e, refs, _k in plan.events for r in refs}
+        source_pk = dict(Source.objects.filter(ref__in=source_refs).values_list("ref", "pk"))
+        links = [
+            EventSource(event_id=event.pk, source_id=source_pk[r])
+            for _p, event, refs, _k in plan.events
+            for r in refs
+        ]
+        _bulk(links, EventSource, actor, reason)
+        # Persons that already had events get their whole chain renumbered.
+        for person in Person.objects.filter(pk__in=existing_chains):
+            person_reorder_events(actor=actor, person=person)
+    return ImportResult(
+        cases=len(plan.cases),
+        persons=len(plan.persons),
+        events=len(plan.events),
+        sources=len(plan.sources),
+        places_created=len(created_places),
+    )
+
+
+def _free_slug(key: str) -> str:
+    slug, n = key, 2
+    while Place.objects.filter(slug=slug).exists():
+        slug = f"{key[:110]}-{n}"
+        n += 1
+    return slug
+
+
+def workbook_import(
+    *,
+    actor: AbstractBaseUser | None,
+    path: Path,
+    partner: Organization | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import a workbook all or nothing. Returns the counts, or every problem found."""
+    plan, problems = validate(Path(path))
+    if problems:
+        return ImportResult(problems=problems, dry_run=dry_run)
+    if dry_run:
+        return ImportResult(
+            cases=len(plan.cases),
+            persons=len(plan.persons),
+            events=len(plan.events),
+            sources=len(plan.sources),
+            places_created=len(plan.new_places),
+            dry_run=True,
+        )
+    return write(plan, actor=actor, partner=partner, label=Path(path).name)
+
+
+__all__ = ["ImportResult", "Problem", "workbook_import"]

@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from irum.archive.actors import command_actor
+from irum.exchange.exporter import workbook_export
+
+
+class Command(BaseCommand):
+    help = "Export the archive as a workbook (format v1): .xlsx, .zip, or a folder of CSVs."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--actor", help="username recorded as the author of the export")
+
+    def handle(self, *args, path, actor=None, **options):
+        result = workbook_export(actor=command_actor(actor), path=Path(path))
+        counts = ", ".join(f"{n} {sheet}" for sheet, n in result.counts.items())
+        self.stdout.write(
+            _("Exported %(counts)s to %(path)s") % {"counts": counts, "path": result.path}
+        )

@@ -1,0 +1,53 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from irum.archive.actors import command_actor
+from irum.exchange.importer import workbook_import
+from irum.partners.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Import a workbook (format v1) all or nothing. See docs/workbook.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help=".xlsx file, .zip of CSV files, or a folder of CSV files")
+        parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+        parser.add_argument(
+            "--partner", help="slug of the partner organisation that owns the cases"
+        )
+        parser.add_argument("--actor", help="username recorded as the author of the change")
+
+    def handle(self, *args, path, dry_run=False, partner=None, actor=None, **options):
+        owner = None
+        if partner:
+            owner = Organization.objects.filter(slug=partner).first()
+            if owner is None:
+                raise CommandError(
+                    _("No partner organisation with id %(slug)r") % {"slug": partner}
+                )
+        result = workbook_import(
+            actor=command_actor(actor), path=Path(path), partner=owner, dry_run=dry_run
+        )
+        if result.problems:
+            for problem in result.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                _("%(n)d problem(s) found; nothing was imported.") % {"n": len(result.problems)}
+            )
+        verb = _("Would import") if dry_run else _("Imported")
+        self.stdout.write(
+            _(
+                "%(verb)s %(cases)d cases, %(persons)d persons, %(events)d events, "
+                "%(sources)d sources; %(places)d new places."
+            )
+            % {
+                "verb": verb,
+                "cases": result.cases,
+                "persons": result.persons,
+                "events": result.events,
+                "sources": result.sources,
+                "places": result.places_created,
+            }
+        )

@@ -1,0 +1,89 @@
+"""EDTF dates: parsing, validation and the strict interval used by queries and figures.
+
+Uncertain dates are normal in testimony ("spring 2013, maybe"). We keep the EDTF text as
+the record and store its strict lower and upper bounds for queries. The `?` (uncertain)
+and `~` (approximate) qualifiers are shown to readers but never widen those bounds:
+widening would move people between eras in the published figures on a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from edtf import parse_edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+# EDTF strings in the wild are short; anything longer is a pasted paragraph, not a date.
+MAX_EDTF_LENGTH = 64
+
+
+class EDTFError(ValueError):
+    """The text is not a date we can read."""
+
+
+@dataclass(frozen=True, slots=True)
+class DateBounds:
+    text: str
+    lower: dt.date | None
+    upper: dt.date | None
+    uncertain: bool
+    approximate: bool
+
+    @property
+    def is_known(self) -> bool:
+        return self.lower is not None or self.upper is not None
+
+
+def _to_date(value: object) -> dt.date | None:
+    # The edtf package returns +/-infinity (a float) for the open end of an interval
+    # ("2012/.."); an open end is an unknown bound for us, never a real date.
+    if isinstance(value, time.struct_time):
+        try:
+            return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+        except ValueError:
+            return None
+    return None
+
+
+@lru_cache(maxsize=65536)
+def parse(text: str) -> DateBounds:
+    """Parse an EDTF string into its strict bounds. Raises EDTFError with a plain reason."""
+    raw = (text or "").strip()
+    if not raw:
+        return DateBounds("", None, None, False, False)
+    if len(raw) > MAX_EDTF_LENGTH:
+        raise EDTFError(f"is {len(raw)} characters long; an EDTF date is at most {MAX_EDTF_LENGTH}")
+    try:
+        parsed = parse_edtf(raw)
+    except (EDTFParseException, ValueError, TypeError, IndexError):
+        raise EDTFError(
+            "is not an EDTF date (examples: 2013, 2013-04, 2013-04~, 2012/2014, 201X)"
+        ) from None
+    if parsed is None:
+        raise EDTFError("is not an EDTF date")
+    lower = upper = None
+    try:
+        lower = _to_date(parsed.lower_strict())
+    except (TypeError, ValueError, OverflowError, AttributeError):
+        lower = None
+    try:
+        upper = _to_date(parsed.upper_strict())
+    except (TypeError, ValueError, OverflowError, AttributeError):
+        upper = None
+    if lower is not None and upper is not None and lower > upper:
+        raise EDTFError("ends before it starts")
+    return DateBounds(
+        text=raw,
+        lower=lower,
+        upper=upper,
+        uncertain="?" in raw or "%" in raw,
+        approximate="~" in raw or "%" in raw,
+    )
+
+
+def validate(text: str) -> str:
+    """Return the normalised EDTF text, or raise EDTFError."""
+    return parse(text).text

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from irum.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.figures_page, name="figures"),
+]
