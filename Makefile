@@ -21,7 +21,7 @@ demo: venv
 	mkdir -p $(IRUM_VAR_DIR)
 	test -s $(IRUM_VAR_DIR)/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(IRUM_VAR_DIR)/secret_key
 	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum migrate --no-input -v 0
-	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum load_gazetteer
+	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum load-gazetteer
 	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum demo-data --if-empty
 	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum demo-admin
 	IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key IRUM_DEBUG=true $(BIN)/irum runserver 127.0.0.1:8000

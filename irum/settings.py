@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "nested_admin",
     "irum.partners",
     "irum.gazetteer",
     "irum.archive",

@@ -124,32 +124,27 @@ def annotated_persons(persons: QuerySet[Person], mss_ids: list[int]) -> QuerySet
     )
     custody = Event.objects.filter(person=OuterRef("pk"), kind__in=CUSTODY_KINDS)
     age, age_band = _age_band()
-    return (
-        persons.annotate(
-            fdl_index=Subquery(fdl.values("chain_index")[:1]),
-            fdl_country=Subquery(fdl.values("place__country")[:1]),
-            fdl_lower=Subquery(fdl.values("date_lower")[:1]),
-            fdl_upper=Subquery(fdl.values("date_upper")[:1]),
-            fdl_agency_id=Subquery(fdl.values("agency_id")[:1]),
-        )
-        .annotate(
-            age=age,
-            era=_era(),
-            age_band=age_band,
-            any_custody=Exists(custody),
-            any_mss=Exists(custody.filter(agency_id__in=mss_ids)),
-            any_not_mss=Exists(
-                custody.filter(Q(agency_id__isnull=True) | ~Q(agency_id__in=mss_ids))
-            ),
-            mss_after=Exists(
-                custody.filter(agency_id__in=mss_ids, chain_index__gt=OuterRef("fdl_index"))
-            ),
-            fdl_is_mss=SqlCase(
-                When(fdl_agency_id__in=mss_ids, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
+    return persons.annotate(
+        fdl_index=Subquery(fdl.values("chain_index")[:1]),
+        fdl_country=Subquery(fdl.values("place__country")[:1]),
+        fdl_lower=Subquery(fdl.values("date_lower")[:1]),
+        fdl_upper=Subquery(fdl.values("date_upper")[:1]),
+        fdl_agency_id=Subquery(fdl.values("agency_id")[:1]),
+    ).annotate(
+        age=age,
+        era=_era(),
+        age_band=age_band,
+        any_custody=Exists(custody),
+        any_mss=Exists(custody.filter(agency_id__in=mss_ids)),
+        any_not_mss=Exists(custody.filter(Q(agency_id__isnull=True) | ~Q(agency_id__in=mss_ids))),
+        mss_after=Exists(
+            custody.filter(agency_id__in=mss_ids, chain_index__gt=OuterRef("fdl_index"))
+        ),
+        fdl_is_mss=SqlCase(
+            When(fdl_agency_id__in=mss_ids, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
 
 

@@ -1,0 +1,196 @@
+"""Data entry: a case with its persons, and each person's events in chain order, on one
+screen (django-nested-admin). Every save goes through the archive services."""
+
+from __future__ import annotations
+
+import nested_admin
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from irum.archive.forms import (
+    CaseForm,
+    EventForm,
+    EventStandaloneForm,
+    PersonForm,
+    PersonStandaloneForm,
+    ServiceForm,
+    SourceForm,
+)
+from irum.archive.models import Case, Event, Person, Source
+
+
+def bind_actor(form_class: type[ServiceForm], request: HttpRequest) -> type[ServiceForm]:
+    """A subclass of the form that records request.user as the actor of its saves."""
+    return type(form_class.__name__, (form_class,), {"actor": request.user})
+
+
+class ServiceAdminMixin:
+    """Route the main object's save through its form's service."""
+
+    def save_model(self, request, obj, form, change):
+        saved = form.persist(actor=request.user)
+        # The admin keeps using `obj` afterwards (messages, redirects, inlines' FK).
+        obj.pk = saved.pk
+        form.instance = saved
+
+    def delete_model(self, request, obj):  # pragma: no cover - deletion is disabled
+        raise PermissionError("Deletion is soft and arrives with the partners issue")
+
+    def has_delete_permission(self, request, obj=None):
+        # Nothing is lost: records are never hard-deleted from the admin.
+        return False
+
+
+class BoundInlineMixin:
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = bind_actor(self.form, request)
+        return super().get_formset(request, obj, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(BoundInlineMixin, nested_admin.NestedTabularInline):
+    model = Event
+    form = EventForm
+    extra = 0
+    ordering = ["chain_index"]
+    fk_name = "person"
+    show_change_link = True
+
+
+class PersonInline(BoundInlineMixin, nested_admin.NestedStackedInline):
+    model = Person
+    form = PersonForm
+    extra = 0
+    inlines = [EventInline]
+    ordering = ["position", "pk"]
+    show_change_link = True
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("ref", "pseudonym"),
+                    ("sex", "birth_year", "home_province"),
+                    ("status", "reason"),
+                ]
+            },
+        ),
+        (_("Identity (restricted)"), {"fields": [("full_name", "full_name_ko"), "aliases"]}),
+    ]
+
+
+@admin.register(Case)
+class CaseAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
+    form = CaseForm
+    inlines = [PersonInline]
+    list_display = [
+        "ref",
+        "public_id",
+        "title",
+        "owner",
+        "confidentiality",
+        "verification",
+        "person_count",
+    ]
+    list_filter = ["confidentiality", "verification", "owner"]
+    search_fields = ["ref", "public_id", "title", "persons__ref", "persons__pseudonym"]
+    readonly_fields = ["public_id", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("ref", "public_id"),
+                    "title",
+                    ("owner", "confidentiality", "verification"),
+                    "reported_on",
+                ]
+            },
+        ),
+        (_("Public"), {"fields": ["summary_public"]}),
+        (_("Restricted"), {"fields": ["narrative_restricted"]}),
+        (_("Record"), {"fields": [("created_at", "updated_at")]}),
+    ]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("owner")
+            .annotate(n_persons=Count("persons"))
+        )
+
+    @admin.display(description=_("persons"), ordering="n_persons")
+    def person_count(self, obj: Case) -> int:
+        return obj.n_persons
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = bind_actor(self.form, request)
+        return super().get_form(request, obj, **kwargs)
+
+
+@admin.register(Person)
+class PersonAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
+    form = PersonStandaloneForm
+    inlines = [EventInline]
+    list_display = [
+        "ref",
+        "public_id",
+        "pseudonym",
+        "case",
+        "sex",
+        "birth_year",
+        "status",
+        "reason",
+    ]
+    list_filter = ["sex", "status", "reason", "case__confidentiality", "home_province"]
+    list_select_related = ["case"]
+    search_fields = ["ref", "public_id", "pseudonym", "case__ref"]
+    readonly_fields = ["public_id"]
+    autocomplete_fields = ["case"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = bind_actor(self.form, request)
+        return super().get_form(request, obj, **kwargs)
+
+
+@admin.register(Event)
+class EventAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    form = EventStandaloneForm
+    list_display = [
+        "person",
+        "chain_index",
+        "seq",
+        "kind",
+        "date",
+        "place",
+        "agency",
+        "custody_acknowledged",
+    ]
+    list_filter = ["kind", "custody_acknowledged", "agency", "place__country"]
+    list_select_related = ["person", "place", "agency"]
+    search_fields = ["person__ref", "person__pseudonym", "date", "place__name"]
+    autocomplete_fields = ["person"]
+    ordering = ["person_id", "chain_index"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = bind_actor(self.form, request)
+        return super().get_form(request, obj, **kwargs)
+
+
+@admin.register(Source)
+class SourceAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    form = SourceForm
+    list_display = ["ref", "kind", "date", "connection", "reliability", "consent_public"]
+    list_filter = ["kind", "connection", "reliability", "consent_public"]
+    search_fields = ["ref"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = bind_actor(self.form, request)
+        return super().get_form(request, obj, **kwargs)

@@ -1,0 +1,196 @@
+"""Admin and page forms for the archive. Saving goes through services, never form.save().
+
+A form that is asked to save (by the admin or an inline formset) calls `persist`, which
+calls the model's service with the acting user; so the admin keeps the same rules,
+validation and history as the importer.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from irum.archive import services
+from irum.archive.models import Case, Event, EventSource, Person, Source
+from irum.lib import dates
+
+
+class ServiceForm(forms.ModelForm):
+    # Set per request by the admin (see ServiceAdminMixin.bind_actor).
+    actor: ClassVar[AbstractBaseUser | None] = None
+
+    def service_data(self) -> dict[str, Any]:
+        fields = self._meta.fields or []
+        return {
+            name: self.cleaned_data[name]
+            for name in fields
+            if name in self.cleaned_data and name not in self.identity_fields()
+        }
+
+    def identity_fields(self) -> set[str]:
+        return set()
+
+    def persist(self, *, actor: AbstractBaseUser | None) -> models.Model:
+        raise NotImplementedError
+
+    def save(self, commit: bool = True) -> models.Model:
+        if not commit:
+            return super().save(commit=False)
+        return self.persist(actor=self.actor)
+
+
+def _clean_edtf(value: str) -> str:
+    try:
+        return dates.parse(value or "").text
+    except dates.EDTFError as exc:
+        raise forms.ValidationError(
+            _("%(value)s %(reason)s"), params={"value": repr(value), "reason": str(exc)}
+        ) from None
+
+
+class CaseForm(ServiceForm):
+    class Meta:
+        model = Case
+        fields = [
+            "ref",
+            "title",
+            "owner",
+            "confidentiality",
+            "verification",
+            "reported_on",
+            "summary_public",
+            "narrative_restricted",
+        ]
+
+    def clean_reported_on(self) -> str:
+        return _clean_edtf(self.cleaned_data.get("reported_on", ""))
+
+    def persist(self, *, actor):
+        data = self.service_data()
+        if self.instance.pk:
+            return services.case_update(actor=actor, case=self.instance, **data)
+        ref = data.pop("ref")
+        return services.case_create(actor=actor, ref=ref, **data)
+
+
+class PersonForm(ServiceForm):
+    class Meta:
+        model = Person
+        fields = [
+            "ref",
+            "pseudonym",
+            "full_name",
+            "full_name_ko",
+            "aliases",
+            "sex",
+            "birth_year",
+            "home_province",
+            "status",
+            "reason",
+        ]
+
+    def persist(self, *, actor):
+        data = self.service_data()
+        if self.instance.pk:
+            return services.person_update(actor=actor, person=self.instance, **data)
+        ref = data.pop("ref")
+        case = self.instance.case
+        return services.person_create(actor=actor, ref=ref, case=case, **data)
+
+
+class PersonStandaloneForm(PersonForm):
+    class Meta(PersonForm.Meta):
+        fields = ["case", *PersonForm.Meta.fields]
+
+    def persist(self, *, actor):
+        if self.instance.pk:
+            return super().persist(actor=actor)
+        data = self.service_data()
+        ref, case = data.pop("ref"), data.pop("case")
+        return services.person_create(actor=actor, ref=ref, case=case, **data)
+
+
+class EventForm(ServiceForm):
+    sources = forms.ModelMultipleChoiceField(
+        queryset=Source.objects.all(), required=False, label=_("sources")
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "seq",
+            "kind",
+            "date",
+            "place",
+            "agency",
+            "custody_acknowledged",
+            "description_public",
+            "description_restricted",
+        ]
+        widgets = {
+            "description_public": forms.Textarea(attrs={"rows": 2, "cols": 30}),
+            "description_restricted": forms.Textarea(attrs={"rows": 2, "cols": 30}),
+            "date": forms.TextInput(attrs={"size": 12, "placeholder": "2013-04~"}),
+            "seq": forms.NumberInput(attrs={"style": "width:4em"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["sources"].initial = list(
+                EventSource.objects.filter(event=self.instance).values_list("source_id", flat=True)
+            )
+
+    def clean_date(self) -> str:
+        return _clean_edtf(self.cleaned_data.get("date", ""))
+
+    def persist(self, *, actor):
+        data = self.service_data()
+        sources = list(self.cleaned_data.get("sources") or [])
+        if self.instance.pk:
+            return services.event_update(actor=actor, event=self.instance, sources=sources, **data)
+        kind = data.pop("kind")
+        return services.event_record(
+            actor=actor, person=self.instance.person, kind=kind, sources=sources, **data
+        )
+
+
+class EventStandaloneForm(EventForm):
+    class Meta(EventForm.Meta):
+        fields = ["person", *EventForm.Meta.fields]
+
+    def persist(self, *, actor):
+        if self.instance.pk:
+            return super().persist(actor=actor)
+        data = self.service_data()
+        sources = list(self.cleaned_data.get("sources") or [])
+        person, kind = data.pop("person"), data.pop("kind")
+        return services.event_record(actor=actor, person=person, kind=kind, sources=sources, **data)
+
+
+class SourceForm(ServiceForm):
+    class Meta:
+        model = Source
+        fields = [
+            "ref",
+            "kind",
+            "date",
+            "connection",
+            "reliability",
+            "consent_public",
+            "content_restricted",
+        ]
+
+    def clean_date(self) -> str:
+        return _clean_edtf(self.cleaned_data.get("date", ""))
+
+    def persist(self, *, actor):
+        data = self.service_data()
+        if self.instance.pk:
+            return services.source_update(actor=actor, source=self.instance, **data)
+        ref = data.pop("ref")
+        return services.source_create(actor=actor, ref=ref, **data)
