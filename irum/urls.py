@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+
+admin.site.site_header = _("Irum archive")
+admin.site.site_title = _("Irum")
+admin.site.index_title = _("Archive")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reports:figures", permanent=False)),

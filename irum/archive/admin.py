@@ -30,13 +30,8 @@ class ServiceAdminMixin:
     """Route the main object's save through its form's service."""
 
     def save_model(self, request, obj, form, change):
-        saved = form.persist(actor=request.user)
-        # The admin keeps using `obj` afterwards (messages, redirects, inlines' FK).
-        obj.pk = saved.pk
-        form.instance = saved
-
-    def delete_model(self, request, obj):  # pragma: no cover - deletion is disabled
-        raise PermissionError("Deletion is soft and arrives with the partners issue")
+        # form.save() calls the service with the form's bound actor (request.user).
+        form.save(commit=True)
 
     def has_delete_permission(self, request, obj=None):
         # Nothing is lost: records are never hard-deleted from the admin.

@@ -24,15 +24,9 @@ class ServiceForm(forms.ModelForm):
     actor: ClassVar[AbstractBaseUser | None] = None
 
     def service_data(self) -> dict[str, Any]:
-        fields = self._meta.fields or []
-        return {
-            name: self.cleaned_data[name]
-            for name in fields
-            if name in self.cleaned_data and name not in self.identity_fields()
-        }
-
-    def identity_fields(self) -> set[str]:
-        return set()
+        """The cleaned values of the model's own fields (not extra form fields)."""
+        model_fields = {f.name for f in self._meta.model._meta.concrete_fields}
+        return {name: value for name, value in self.cleaned_data.items() if name in model_fields}
 
     def persist(self, *, actor: AbstractBaseUser | None) -> models.Model:
         raise NotImplementedError
@@ -40,7 +34,15 @@ class ServiceForm(forms.ModelForm):
     def save(self, commit: bool = True) -> models.Model:
         if not commit:
             return super().save(commit=False)
-        return self.persist(actor=self.actor)
+        saved = self.persist(actor=self.actor)
+        if saved is not self.instance:
+            # The admin and nested formsets keep using form.instance afterwards (as the
+            # parent of nested rows, for messages and redirects): make it the saved row.
+            for field in saved._meta.concrete_fields:
+                setattr(self.instance, field.attname, getattr(saved, field.attname))
+            self.instance._state.adding = False
+            self.instance._state.db = saved._state.db
+        return self.instance
 
 
 def _clean_edtf(value: str) -> str:
@@ -95,23 +97,18 @@ class PersonForm(ServiceForm):
 
     def persist(self, *, actor):
         data = self.service_data()
+        data.pop("id", None)
+        # An inline formset adds the parent's key (`case`) to the form's data.
+        case = data.pop("case", None) or self.instance.case
         if self.instance.pk:
-            return services.person_update(actor=actor, person=self.instance, **data)
+            return services.person_update(actor=actor, person=self.instance, case=case, **data)
         ref = data.pop("ref")
-        case = self.instance.case
         return services.person_create(actor=actor, ref=ref, case=case, **data)
 
 
 class PersonStandaloneForm(PersonForm):
     class Meta(PersonForm.Meta):
         fields = ["case", *PersonForm.Meta.fields]
-
-    def persist(self, *, actor):
-        if self.instance.pk:
-            return super().persist(actor=actor)
-        data = self.service_data()
-        ref, case = data.pop("ref"), data.pop("case")
-        return services.person_create(actor=actor, ref=ref, case=case, **data)
 
 
 class EventForm(ServiceForm):
@@ -150,26 +147,21 @@ class EventForm(ServiceForm):
 
     def persist(self, *, actor):
         data = self.service_data()
+        data.pop("id", None)
         sources = list(self.cleaned_data.get("sources") or [])
+        # An inline formset adds the parent's key (`person`) to the form's data.
+        person = data.pop("person", None) or self.instance.person
         if self.instance.pk:
-            return services.event_update(actor=actor, event=self.instance, sources=sources, **data)
+            return services.event_update(
+                actor=actor, event=self.instance, sources=sources, person=person, **data
+            )
         kind = data.pop("kind")
-        return services.event_record(
-            actor=actor, person=self.instance.person, kind=kind, sources=sources, **data
-        )
+        return services.event_record(actor=actor, person=person, kind=kind, sources=sources, **data)
 
 
 class EventStandaloneForm(EventForm):
     class Meta(EventForm.Meta):
         fields = ["person", *EventForm.Meta.fields]
-
-    def persist(self, *, actor):
-        if self.instance.pk:
-            return super().persist(actor=actor)
-        data = self.service_data()
-        sources = list(self.cleaned_data.get("sources") or [])
-        person, kind = data.pop("person"), data.pop("kind")
-        return services.event_record(actor=actor, person=person, kind=kind, sources=sources, **data)
 
 
 class SourceForm(ServiceForm):
