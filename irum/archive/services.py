@@ -27,10 +27,10 @@ def new_public_id(prefix: str) -> str:
     return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
 
-def _save(obj: models.Model, *, actor: Actor, reason: str = "") -> None:
+def _save(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:
     obj._history_user = actor  # type: ignore[attr-defined]
-    if reason:
-        obj._change_reason = reason  # type: ignore[attr-defined]
+    if change_reason:
+        obj._change_reason = change_reason  # type: ignore[attr-defined]
     obj.full_clean(validate_unique=True)
     obj.save()
 
@@ -48,53 +48,53 @@ def _apply(obj: models.Model, fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def case_create(*, actor: Actor, ref: str, reason: str = "", **fields: Any) -> Case:
+def case_create(*, actor: Actor, ref: str, change_reason: str = "", **fields: Any) -> Case:
     case = Case(ref=ref, public_id=new_public_id("C"))
     _apply(case, fields)
     case.reported_on = _edtf("reported_on", case.reported_on).text
-    _save(case, actor=actor, reason=reason)
+    _save(case, actor=actor, change_reason=change_reason)
     return case
 
 
 @transaction.atomic
-def case_update(*, actor: Actor, case: Case, reason: str = "", **fields: Any) -> Case:
+def case_update(*, actor: Actor, case: Case, change_reason: str = "", **fields: Any) -> Case:
     _apply(case, fields)
     case.reported_on = _edtf("reported_on", case.reported_on).text
-    _save(case, actor=actor, reason=reason)
+    _save(case, actor=actor, change_reason=change_reason)
     return case
 
 
 @transaction.atomic
-def person_create(*, actor: Actor, ref: str, case: Case, reason: str = "", **fields: Any) -> Person:
+def person_create(*, actor: Actor, ref: str, case: Case, change_reason: str = "", **fields: Any) -> Person:
     person = Person(ref=ref, case=case, public_id=new_public_id("P"))
     _apply(person, fields)
     if "position" not in fields:
         person.position = case.persons.count()
-    _save(person, actor=actor, reason=reason)
+    _save(person, actor=actor, change_reason=change_reason)
     return person
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person: Person, reason: str = "", **fields: Any) -> Person:
+def person_update(*, actor: Actor, person: Person, change_reason: str = "", **fields: Any) -> Person:
     _apply(person, fields)
-    _save(person, actor=actor, reason=reason)
+    _save(person, actor=actor, change_reason=change_reason)
     return person
 
 
 @transaction.atomic
-def source_create(*, actor: Actor, ref: str, reason: str = "", **fields: Any) -> Source:
+def source_create(*, actor: Actor, ref: str, change_reason: str = "", **fields: Any) -> Source:
     source = Source(ref=ref)
     _apply(source, fields)
     source.date = _edtf("date", source.date).text
-    _save(source, actor=actor, reason=reason)
+    _save(source, actor=actor, change_reason=change_reason)
     return source
 
 
 @transaction.atomic
-def source_update(*, actor: Actor, source: Source, reason: str = "", **fields: Any) -> Source:
+def source_update(*, actor: Actor, source: Source, change_reason: str = "", **fields: Any) -> Source:
     _apply(source, fields)
     source.date = _edtf("date", source.date).text
-    _save(source, actor=actor, reason=reason)
+    _save(source, actor=actor, change_reason=change_reason)
     return source
 
 
@@ -135,7 +135,7 @@ def event_record(
     person: Person,
     kind: str,
     sources: list[Source] | None = None,
-    reason: str = "",
+    change_reason: str = "",
     **fields: Any,
 ) -> Event:
     event = Event(person=person, kind=kind)
@@ -143,7 +143,7 @@ def event_record(
     if "position" not in fields:
         event.position = person.events.count()
     _set_event_dates(event)
-    _save(event, actor=actor, reason=reason)
+    _save(event, actor=actor, change_reason=change_reason)
     if sources:
         _set_sources(actor=actor, event=event, sources=sources)
     person_reorder_events(actor=actor, person=person)
@@ -157,12 +157,12 @@ def event_update(
     actor: Actor,
     event: Event,
     sources: list[Source] | None = None,
-    reason: str = "",
+    change_reason: str = "",
     **fields: Any,
 ) -> Event:
     _apply(event, fields)
     _set_event_dates(event)
-    _save(event, actor=actor, reason=reason)
+    _save(event, actor=actor, change_reason=change_reason)
     if sources is not None:
         _set_sources(actor=actor, event=event, sources=sources)
     person_reorder_events(actor=actor, person=event.person)

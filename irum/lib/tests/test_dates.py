@@ -1,0 +1,60 @@
+import datetime as dt
+
+import pytest
+
+from irum.lib.dates import MAX_EDTF_LENGTH, EDTFError, parse
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "lower", "upper"),
+    [
+        ("2013", D(2013, 1, 1), D(2013, 12, 31)),
+        ("2013-04", D(2013, 4, 1), D(2013, 4, 30)),
+        ("2013-04-05", D(2013, 4, 5), D(2013, 4, 5)),
+        ("2012/2014", D(2012, 1, 1), D(2014, 12, 31)),
+        ("201X", D(2010, 1, 1), D(2019, 12, 31)),
+        ("2004-XX", D(2004, 1, 1), D(2004, 12, 31)),
+        ("2012-02", D(2012, 2, 1), D(2012, 2, 29)),
+    ],
+)
+def test_it_gives_the_strict_interval_a_date_names(text, lower, upper):
+    bounds = parse(text)
+    assert (bounds.lower, bounds.upper) == (lower, upper)
+
+
+@pytest.mark.parametrize("text", ["2013-04~", "2013-04?", "2013-04%"])
+def test_qualifiers_are_kept_but_never_widen_the_bounds(text):
+    bounds = parse(text)
+    assert bounds.text == text
+    assert (bounds.lower, bounds.upper) == (D(2013, 4, 1), D(2013, 4, 30))
+
+
+def test_it_marks_uncertain_and_approximate_dates():
+    assert parse("2013?").uncertain and not parse("2013?").approximate
+    assert parse("2013~").approximate and not parse("2013~").uncertain
+
+
+def test_an_open_end_is_an_unknown_bound():
+    bounds = parse("2012/..")
+    assert bounds.lower == D(2012, 1, 1)
+    assert bounds.upper is None
+
+
+def test_an_empty_date_is_unknown_not_an_error():
+    bounds = parse("  ")
+    assert not bounds.is_known
+
+
+@pytest.mark.parametrize(
+    "text", ["spring 2013", "2013-13", "13/04/2013", "2013?~x", "'; DROP TABLE x;--", "\x00"]
+)
+def test_it_rejects_text_that_is_not_edtf_with_examples(text):
+    with pytest.raises(EDTFError, match="EDTF"):
+        parse(text)
+
+
+def test_it_rejects_a_paragraph_pasted_as_a_date():
+    with pytest.raises(EDTFError, match="characters long"):
+        parse("2" * (MAX_EDTF_LENGTH + 1))
