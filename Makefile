@@ -28,12 +28,12 @@ demo: venv
 
 # The whole suite. IRUM_DATABASE_URL picks the database (SQLite when unset).
 test: venv
-	$(BIN)/ruff check irum bench e2e
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: venv
 	$(BIN)/python bench/run.py
 
 lint: venv
-	$(BIN)/ruff check irum bench e2e
-	$(BIN)/ruff format --check irum bench e2e
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
