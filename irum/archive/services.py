@@ -65,7 +65,9 @@ def case_update(*, actor: Actor, case: Case, change_reason: str = "", **fields: 
 
 
 @transaction.atomic
-def person_create(*, actor: Actor, ref: str, case: Case, change_reason: str = "", **fields: Any) -> Person:
+def person_create(
+    *, actor: Actor, ref: str, case: Case, change_reason: str = "", **fields: Any
+) -> Person:
     person = Person(ref=ref, case=case, public_id=new_public_id("P"))
     _apply(person, fields)
     if "position" not in fields:
@@ -75,7 +77,9 @@ def person_create(*, actor: Actor, ref: str, case: Case, change_reason: str = ""
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person: Person, change_reason: str = "", **fields: Any) -> Person:
+def person_update(
+    *, actor: Actor, person: Person, change_reason: str = "", **fields: Any
+) -> Person:
     _apply(person, fields)
     _save(person, actor=actor, change_reason=change_reason)
     return person
@@ -91,7 +95,9 @@ def source_create(*, actor: Actor, ref: str, change_reason: str = "", **fields: 
 
 
 @transaction.atomic
-def source_update(*, actor: Actor, source: Source, change_reason: str = "", **fields: Any) -> Source:
+def source_update(
+    *, actor: Actor, source: Source, change_reason: str = "", **fields: Any
+) -> Source:
     _apply(source, fields)
     source.date = _edtf("date", source.date).text
     _save(source, actor=actor, change_reason=change_reason)

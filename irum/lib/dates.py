@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
+from edtf.parser.parser_classes import UnspecifiedIntervalSection
 
 # EDTF strings in the wild are short; anything longer is a pasted paragraph, not a date.
 MAX_EDTF_LENGTH = 64
@@ -65,14 +66,18 @@ def parse(text: str) -> DateBounds:
     if parsed is None:
         raise EDTFError("is not an EDTF date")
     lower = upper = None
-    try:
-        lower = _to_date(parsed.lower_strict())
-    except (TypeError, ValueError, OverflowError, AttributeError):
-        lower = None
-    try:
-        upper = _to_date(parsed.upper_strict())
-    except (TypeError, ValueError, OverflowError, AttributeError):
-        upper = None
+    # An interval's unknown end ("2012/") is filled in by the edtf package as ten years
+    # away; an open end ("2012/..") as infinity. Both are unknown bounds for us.
+    if not isinstance(getattr(parsed, "lower", None), UnspecifiedIntervalSection):
+        try:
+            lower = _to_date(parsed.lower_strict())
+        except (TypeError, ValueError, OverflowError, AttributeError):
+            lower = None
+    if not isinstance(getattr(parsed, "upper", None), UnspecifiedIntervalSection):
+        try:
+            upper = _to_date(parsed.upper_strict())
+        except (TypeError, ValueError, OverflowError, AttributeError):
+            upper = None
     if lower is not None and upper is not None and lower > upper:
         raise EDTFError("ends before it starts")
     return DateBounds(

@@ -36,10 +36,18 @@ def test_it_marks_uncertain_and_approximate_dates():
     assert parse("2013~").approximate and not parse("2013~").uncertain
 
 
-def test_an_open_end_is_an_unknown_bound():
-    bounds = parse("2012/..")
-    assert bounds.lower == D(2012, 1, 1)
-    assert bounds.upper is None
+@pytest.mark.parametrize(
+    ("text", "lower", "upper"),
+    [
+        ("2012/..", D(2012, 1, 1), None),
+        ("2012/", D(2012, 1, 1), None),
+        ("../1990", None, D(1990, 12, 31)),
+        ("/1990", None, D(1990, 12, 31)),
+    ],
+)
+def test_an_open_or_unknown_end_is_an_unknown_bound_never_an_invented_one(text, lower, upper):
+    bounds = parse(text)
+    assert (bounds.lower, bounds.upper) == (lower, upper)
 
 
 def test_an_empty_date_is_unknown_not_an_error():

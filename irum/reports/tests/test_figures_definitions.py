@@ -29,6 +29,7 @@ def fx(gazetteer, actor):
         ("1990/2000", "unknown"),
         ("", "unknown"),
         ("2015/..", "kim_jong_un"),
+        ("../1990", "kim_il_sung"),
         ("199X", "unknown"),
     ],
 )

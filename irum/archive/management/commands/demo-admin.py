@@ -32,7 +32,9 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         self.stdout.write("")
-        self.stdout.write("  Irum demo: http://127.0.0.1:8000/  (report: /reports/, archive: /admin/)")
+        self.stdout.write(
+            "  Irum demo: http://127.0.0.1:8000/  (report: /reports/, archive: /admin/)"
+        )
         self.stdout.write(f"  Admin login: {username} / {password}")
         self.stdout.write(f"  (the password is kept in {path})")
         self.stdout.write("")
