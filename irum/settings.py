@@ -116,6 +116,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "irum" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 
 LOGIN_URL = "admin:login"

@@ -9,15 +9,23 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 ROW_HEIGHT = 26
-LABEL_WIDTH = 230
 BAR_WIDTH = 300
 VALUE_WIDTH = 90
+MAX_LABEL_WIDTH = 440
+
+
+def _text_width(text: str, size: int = 13) -> float:
+    # A rough width for laying out labels without a font engine: Hangul and other wide
+    # characters take a full em, Latin letters a little over half.
+    return sum(size if ord(ch) > 0x2E80 else size * 0.58 for ch in text)
 
 
 def bar_chart(rows: Sequence[tuple[str, int]], *, total: int, title: str) -> SafeString:
     """A horizontal bar chart of (label, count) rows, with counts and shares."""
     height = ROW_HEIGHT * max(len(rows), 1) + 8
-    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+    widest = max((_text_width(label) for label, _ in rows), default=0)
+    label_width = min(int(widest) + 16, MAX_LABEL_WIDTH)
+    width = label_width + BAR_WIDTH + VALUE_WIDTH
     peak = max((n for _, n in rows), default=0) or 1
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
@@ -30,11 +38,11 @@ def bar_chart(rows: Sequence[tuple[str, int]], *, total: int, title: str) -> Saf
         bar = round(BAR_WIDTH * n / peak, 1)
         share = f" ({100 * n / total:.1f}%)" if total else ""
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end" fill="#1d2330">'
+            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" fill="#1d2330">'
             f"{escape(label)}</text>"
-            f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{bar}" height="{ROW_HEIGHT - 8}" '
+            f'<rect x="{label_width}" y="{y + 4}" width="{bar}" height="{ROW_HEIGHT - 8}" '
             f'fill="#8a1c1c"><title>{escape(label)}: {n}</title></rect>'
-            f'<text x="{LABEL_WIDTH + bar + 6}" y="{y + 17}" fill="#1d2330">{n}{share}</text>'
+            f'<text x="{label_width + bar + 6}" y="{y + 17}" fill="#1d2330">{n}{share}</text>'
         )
     parts.append("</svg>")
     # Every interpolated text above is escaped; the markup itself is ours.
