@@ -8,6 +8,13 @@ import pytest
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def choose(page, name: str, search: str, expected: str) -> None:
+    """Pick an option in an admin autocomplete (select2) box, by typing as a user does."""
+    page.locator(f"select[name='{name}'] + .select2").click()
+    page.locator(".select2-container--open .select2-search__field").fill(search)
+    page.locator(".select2-results__option", has_text=expected).first.click()
+
+
 def test_it_saves_a_case_with_its_person_and_events_from_one_screen(page, live_server, staff_login):
     from irum.archive.models import Case, Event
     from irum.gazetteer.models import Agency, Place
@@ -15,10 +22,11 @@ def test_it_saves_a_case_with_its_person_and_events_from_one_screen(page, live_s
 
     gazetteer_load(actor=None)
     user = staff_login()
-    tumen = Place.objects.get(slug="tumen")
+    tumen = Place.objects.get(slug="tumen-border-detention-centre")
     onsong_mss = Place.objects.get(slug="onsong-mss-holding-detention-centre")
     psb = Agency.objects.get(slug="cn-public-security")
     mss = Agency.objects.get(slug="nk-state-security")
+    assert psb and mss
 
     page.goto(f"{live_server.url}/admin/archive/case/add/")
     page.fill("#id_ref", "E2E-1")
@@ -36,13 +44,13 @@ def test_it_saves_a_case_with_its_person_and_events_from_one_screen(page, live_s
     page.fill("input[name='persons-0-events-0-seq']", "2")
     page.select_option("select[name='persons-0-events-0-kind']", "detention")
     page.fill("input[name='persons-0-events-0-date']", "2013-05~")
-    page.select_option("select[name='persons-0-events-0-place']", str(onsong_mss.pk))
-    page.select_option("select[name='persons-0-events-0-agency']", str(mss.pk))
+    choose(page, "persons-0-events-0-place", "Onseong MSS", "Onsong MSS holding")
+    choose(page, "persons-0-events-0-agency", "bowibu", "Ministry of State Security")
     page.fill("input[name='persons-0-events-1-seq']", "1")
     page.select_option("select[name='persons-0-events-1-kind']", "arrest")
     page.fill("input[name='persons-0-events-1-date']", "2013-04")
-    page.select_option("select[name='persons-0-events-1-place']", str(tumen.pk))
-    page.select_option("select[name='persons-0-events-1-agency']", str(psb.pk))
+    choose(page, "persons-0-events-1-place", "투먼", "Tumen border detention")
+    choose(page, "persons-0-events-1-agency", "PSB", "Public Security")
     page.click("input[name='_save']")
     page.wait_for_url(f"{live_server.url}/admin/archive/case/")
 

@@ -19,6 +19,8 @@ from irum.archive.forms import (
     SourceForm,
 )
 from irum.archive.models import Case, Event, Person, Source
+from irum.archive.widgets import LabelledAutocompleteSelect
+from irum.gazetteer.models import Agency, Place
 
 
 def bind_actor(form_class: type[ServiceForm], request: HttpRequest) -> type[ServiceForm]:
@@ -51,9 +53,50 @@ class EventInline(BoundInlineMixin, nested_admin.NestedTabularInline):
     model = Event
     form = EventForm
     extra = 0
+    # Autocomplete boxes labelled from one table per request keep a long chain to a
+    # fixed number of queries: a plain select loads every place once per event row.
+    autocomplete_fields = ["place", "agency"]
     ordering = ["chain_index"]
     fk_name = "person"
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sources")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        labels = _labels_for(request)
+        base = formset.form
+
+        class LabelledEventForm(base):  # type: ignore[valid-type, misc]
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                for name in ("place", "agency"):
+                    widget = self.fields[name].widget
+                    inner = getattr(widget, "widget", widget)  # unwrap the related-field wrapper
+                    replacement = LabelledAutocompleteSelect(
+                        inner.field, inner.admin_site, labels[name], attrs=inner.attrs
+                    )
+                    replacement.choices = inner.choices
+                    if hasattr(widget, "widget"):
+                        widget.widget = replacement
+                    else:
+                        self.fields[name].widget = replacement
+
+        formset.form = LabelledEventForm
+        return formset
+
+
+def _labels_for(request: HttpRequest) -> dict[str, dict[str, str]]:
+    """Labels of every place and agency, built once per request (two queries)."""
+    cached = getattr(request, "_irum_labels", None)
+    if cached is None:
+        cached = {
+            "place": {str(p.pk): str(p) for p in Place.objects.all()},
+            "agency": {str(a.pk): str(a) for a in Agency.objects.all()},
+        }
+        request._irum_labels = cached  # type: ignore[attr-defined]
+    return cached
 
 
 class PersonInline(BoundInlineMixin, nested_admin.NestedStackedInline):
@@ -171,7 +214,7 @@ class EventAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_filter = ["kind", "custody_acknowledged", "agency", "place__country"]
     list_select_related = ["person", "place", "agency"]
     search_fields = ["person__ref", "person__pseudonym", "date", "place__name"]
-    autocomplete_fields = ["person"]
+    autocomplete_fields = ["person", "place", "agency"]
     ordering = ["person_id", "chain_index"]
 
     def get_form(self, request, obj=None, **kwargs):

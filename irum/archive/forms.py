@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from irum.archive import services
-from irum.archive.models import Case, Event, EventSource, Person, Source
+from irum.archive.models import Case, Event, Person, Source
+from irum.archive.widgets import LabelledAutocompleteSelectMultiple
 from irum.lib import dates
 
 
@@ -137,10 +139,14 @@ class EventForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["sources"].initial = list(
-                EventSource.objects.filter(event=self.instance).values_list("source_id", flat=True)
-            )
+        sources = self.fields["sources"]
+        # .all() uses the inline's prefetch: no query per event row.
+        chosen = list(self.instance.sources.all()) if self.instance.pk else []
+        sources.widget = LabelledAutocompleteSelectMultiple(
+            Event._meta.get_field("sources"), admin.site, {str(s.pk): str(s) for s in chosen}
+        )
+        sources.widget.choices = sources.choices
+        sources.initial = [s.pk for s in chosen]
 
     def clean_date(self) -> str:
         return _clean_edtf(self.cleaned_data.get("date", ""))
