@@ -23,7 +23,7 @@ class Verification(models.TextChoices):
 
 class Confidentiality(models.TextChoices):
     PUBLIC = "public", _("Public")
-    PARTNERS = "partners", _("Partners")
+    PARTNERS = "partners", _("Shared with partners")
     RESTRICTED = "restricted", _("Restricted")
 
 

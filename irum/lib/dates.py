@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
 from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
 from edtf.parser.parser_classes import UnspecifiedIntervalSection
@@ -56,15 +57,18 @@ def parse(text: str) -> DateBounds:
     if not raw:
         return DateBounds("", None, None, False, False)
     if len(raw) > MAX_EDTF_LENGTH:
-        raise EDTFError(f"is {len(raw)} characters long; an EDTF date is at most {MAX_EDTF_LENGTH}")
+        raise EDTFError(
+            _("is %(n)d characters long; an EDTF date is at most %(max)d")
+            % {"n": len(raw), "max": MAX_EDTF_LENGTH}
+        )
     try:
         parsed = parse_edtf(raw)
     except (EDTFParseException, ValueError, TypeError, IndexError):
         raise EDTFError(
-            "is not an EDTF date (examples: 2013, 2013-04, 2013-04~, 2012/2014, 201X)"
+            _("is not an EDTF date (examples: 2013, 2013-04, 2013-04~, 2012/2014, 201X)")
         ) from None
     if parsed is None:
-        raise EDTFError("is not an EDTF date")
+        raise EDTFError(_("is not an EDTF date"))
     lower = upper = None
     # An interval's unknown end ("2012/") is filled in by the edtf package as ten years
     # away; an open end ("2012/..") as infinity. Both are unknown bounds for us.
@@ -79,7 +83,7 @@ def parse(text: str) -> DateBounds:
         except (TypeError, ValueError, OverflowError, AttributeError):
             upper = None
     if lower is not None and upper is not None and lower > upper:
-        raise EDTFError("ends before it starts")
+        raise EDTFError(_("ends before it starts"))
     return DateBounds(
         text=raw,
         lower=lower,
