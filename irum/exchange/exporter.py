@@ -10,15 +10,33 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
 
 from irum.archive.models import Case, Event, EventSource, Person, Source
-from irum.exchange.formats import CASES, EVENTS, FORMULA_TRIGGERS, PERSONS, SHEETS, SOURCES, Sheet
+from irum.exchange.formats import (
+    CASES,
+    EVENTS,
+    FORMULA_TRIGGERS,
+    PERSONS,
+    SHEETS,
+    SOURCES,
+    Sheet,
+    xlsx_escape,
+)
 from irum.gazetteer.lookup import Ambiguous, NotFound, place_index
 from irum.gazetteer.models import Agency
 
 CHUNK = 5000
+# Excel holds at most this many characters in a cell, and openpyxl silently cuts a longer
+# value to fit. A narrative that long has to go out as CSV instead.
+XLSX_MAX_CELL = 32_767
+
+
+class ExportError(Exception):
+    """The archive cannot be written in the form asked for; no file was written."""
 
 
 def neutralise(value: str) -> str:
@@ -158,6 +176,32 @@ def _write_csv(fh: io.TextIOBase, sheet: Sheet) -> int:
     return n
 
 
+def _write_xlsx_rows(ws: Any, sheet: Sheet) -> int:
+    n = 0
+    for row in _PRODUCERS[sheet.name]():
+        # Strings are written as text cells; neutralising keeps them inert when the sheet
+        # is saved back to CSV by a spreadsheet.
+        cells = [xlsx_escape(neutralise(v)) for v in row]
+        for column, cell in zip(sheet.columns, cells, strict=True):
+            if len(cell) > XLSX_MAX_CELL:
+                raise ExportError(
+                    _(
+                        "%(sheet)s %(ref)s, %(column)s: %(n)d characters, more than an .xlsx "
+                        "cell holds (%(max)d); export to a .zip or a folder of CSV files instead"
+                    )
+                    % {
+                        "sheet": sheet.name,
+                        "ref": row[0],
+                        "column": column,
+                        "n": len(cell),
+                        "max": XLSX_MAX_CELL,
+                    }
+                )
+        ws.append(cells)
+        n += 1
+    return n
+
+
 def workbook_export(*, actor: AbstractBaseUser | None, path: Path) -> ExportResult:
     """Write the archive to PATH: .xlsx, .zip of CSVs, or a folder of CSVs."""
     path = Path(path)
@@ -167,16 +211,18 @@ def workbook_export(*, actor: AbstractBaseUser | None, path: Path) -> ExportResu
         import openpyxl
 
         book = openpyxl.Workbook(write_only=True)
-        for sheet in SHEETS:
-            ws = book.create_sheet(sheet.name)
-            ws.append(list(sheet.columns))
-            n = 0
-            for row in _PRODUCERS[sheet.name]():
-                # Strings are written as text cells; neutralising keeps them inert when
-                # the sheet is saved back to CSV by a spreadsheet.
-                ws.append([neutralise(v) for v in row])
-                n += 1
-            counts[sheet.name] = n
+        try:
+            for sheet in SHEETS:
+                ws = book.create_sheet(sheet.name)
+                ws.append(list(sheet.columns))
+                counts[sheet.name] = _write_xlsx_rows(ws, sheet)
+        except ExportError:
+            # Finish the half-written sheets so openpyxl does not complain when they are
+            # collected; nothing is saved to PATH.
+            for ws in book.worksheets:
+                if not ws.closed:
+                    ws.close()
+            raise
         book.save(path)
     elif suffix == ".zip":
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:

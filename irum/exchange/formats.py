@@ -6,6 +6,7 @@ added everywhere at once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 FORMAT_VERSION = "1"
@@ -91,3 +92,20 @@ SHEETS: tuple[Sheet, ...] = (CASES, PERSONS, EVENTS, SOURCES)
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# An .xlsx cannot hold most control characters, and XML parsers turn a CR into LF. Excel
+# writes such a character as _xHHHH_, and escapes an underscore that would read as one
+# (ECMA-376 Part 1, 22.9.2.19 ST_Xstring). openpyxl does neither, so we do both, and a
+# narrative pasted from Word (which uses \x0b for a line break) survives the round trip.
+_XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+_XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_escape(value: str) -> str:
+    return _XLSX_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+
+
+def xlsx_unescape(value: str) -> str:
+    if "_x" not in value:
+        return value
+    return _XLSX_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ from irum.gazetteer.models import Agency, Place, PlaceKind
 from irum.gazetteer.services import place_slug, place_upsert
 from irum.lib import dates
 from irum.lib.countries import ISO_ALPHA2
+from irum.lib.text import fold
 from irum.partners.models import Organization
 
 _PUBLIC_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,15}$")
@@ -98,6 +100,10 @@ class _Validator:
     ) -> str:
         raw = data.get(column, "") or ""
         value = raw.strip()
+        if "\x00" in value:
+            # Only a corrupt or hostile file has one, and PostgreSQL cannot store it.
+            self.problem(sheet, row, column, value, _("contains a NUL character"))
+            return ""
         if value.startswith("="):
             self.problem(
                 sheet,
@@ -123,6 +129,12 @@ class _Validator:
             )
             return ""
         return value
+
+    def required(self, sheet: str, row: int, data: dict[str, str], column: str) -> None:
+        # A cell that `text` refused (a formula, too long) is already reported; calling
+        # it empty as well would send the documenter looking for the wrong mistake.
+        if not (data.get(column) or "").strip():
+            self.problem(sheet, row, column, "", _("is required"))
 
     def choice(
         self,
@@ -182,11 +194,11 @@ class _Validator:
         data: dict[str, str],
         column: str,
         seen: set[str],
-        existing: set[str],
+        existing: Container[str],
     ) -> str:
         value = self.text(sheet, row, data, column, max_length=64)
         if not value:
-            self.problem(sheet, row, column, "", _("is required"))
+            self.required(sheet, row, data, column)
         elif value in seen:
             self.problem(
                 sheet, row, column, value, _("appears twice in this sheet (duplicate ref)")
@@ -263,7 +275,7 @@ class _Validator:
         public_ids: set[str] = set()
         existing_ids = set(Case.objects.values_list("public_id", flat=True))
         for row, data in iter_dicts(raw):
-            ref = self.ref(s, row, data, "case_ref", self.case_refs, set(self.existing_cases))
+            ref = self.ref(s, row, data, "case_ref", self.case_refs, self.existing_cases)
             reported = self.edtf(s, row, data, "reported_on")
             self.plan.cases.append(
                 Case(
@@ -289,10 +301,10 @@ class _Validator:
         positions: dict[str, int] = defaultdict(int)
         this_year = timezone.now().year
         for row, data in iter_dicts(raw):
-            ref = self.ref(s, row, data, "person_ref", self.person_refs, set(self.existing_persons))
+            ref = self.ref(s, row, data, "person_ref", self.person_refs, self.existing_persons)
             case_ref = self.text(s, row, data, "case_ref", 64)
             if not case_ref:
-                self.problem(s, row, "case_ref", "", _("is required"))
+                self.required(s, row, data, "case_ref")
             elif case_ref not in self.case_refs and case_ref not in self.existing_cases:
                 self.problem(
                     s, row, "case_ref", case_ref, _("is not a case in cases.csv or in the archive")
@@ -344,11 +356,17 @@ class _Validator:
             positions[case_ref] += 1
             self.plan.persons.append(person)
             self.plan.person_case_ref[ref] = case_ref
+        # Persons added to a case already in the archive come after the ones it has.
+        in_archive = {self.existing_cases[r] for r in positions if r in self.existing_cases}
+        after = _next_positions(Person, "case_id", in_archive)
+        for person in self.plan.persons:
+            case_pk = self.existing_cases.get(self.plan.person_case_ref[person.ref])
+            person.position += after.get(case_pk, 0)
 
     def validate_sources(self, raw: RawSheet) -> None:
         s = SOURCES.name
         for row, data in iter_dicts(raw):
-            ref = self.ref(s, row, data, "source_ref", self.source_refs, set(self.existing_sources))
+            ref = self.ref(s, row, data, "source_ref", self.source_refs, self.existing_sources)
             date = self.edtf(s, row, data, "date")
             consent_raw = self.text(s, row, data, "consent_public")
             consent = consent_raw.casefold() in _YES
@@ -397,7 +415,9 @@ class _Validator:
                 _("is not in the gazetteer; give place_country to add it as a new place"),
             )
             return None, None
-        key = place_slug(name) or "place"
+        # Keyed like a lookup, not by slug: a slug drops Hangul, and every new place
+        # named only in Hangul would otherwise become one place.
+        key = fold(name) or name
         known = self.plan.new_places.get(key)
         if known and known["country"] != country:
             self.problem(
@@ -415,10 +435,11 @@ class _Validator:
         seqs: dict[str, set[int]] = defaultdict(set)
         positions: dict[str, int] = defaultdict(int)
         known_sources = self.source_refs | set(self.existing_sources)
+        archive_seqs: list[tuple[int, str, int]] = []
         for row, data in iter_dicts(raw):
             person_ref = self.text(s, row, data, "person_ref", 64)
             if not person_ref:
-                self.problem(s, row, "person_ref", "", _("is required"))
+                self.required(s, row, data, "person_ref")
             elif person_ref not in self.person_refs and person_ref not in self.existing_persons:
                 self.problem(
                     s,
@@ -440,7 +461,7 @@ class _Validator:
             kind_raw = self.text(s, row, data, "kind")
             kind = kind_raw.casefold().replace(" ", "_")
             if not kind_raw:
-                self.problem(s, row, "kind", "", _("is required"))
+                self.required(s, row, data, "kind")
             elif kind not in EventKind.values:
                 self.problem(
                     s,
@@ -492,6 +513,44 @@ class _Validator:
             )
             positions[person_ref] += 1
             self.plan.events.append((person_ref, event, list(dict.fromkeys(refs)), new_place_key))
+            if seq is not None and person_ref in self.existing_persons:
+                archive_seqs.append((row, person_ref, seq))
+        # Events added to a chain already in the archive continue it: a seq it uses is
+        # a duplicate (the database would refuse it), and file order comes after it.
+        in_archive = {self.existing_persons[r] for r in positions if r in self.existing_persons}
+        after = _next_positions(Event, "person_id", in_archive)
+        for person_ref, event, *_rest in self.plan.events:
+            event.position += after.get(self.existing_persons.get(person_ref), 0)
+        if archive_seqs:
+            taken = set(
+                Event.objects.filter(person_id__in=in_archive, seq__isnull=False).values_list(
+                    "person__ref", "seq"
+                )
+            )
+            for row, person_ref, seq in archive_seqs:
+                if (person_ref, seq) in taken:
+                    self.problem(
+                        s,
+                        row,
+                        "seq",
+                        str(seq),
+                        _("is already used by this person's events in the archive"),
+                    )
+
+
+def _next_positions(
+    model: type[Person] | type[Event], parent: str, parent_ids: set[int]
+) -> dict[int, int]:
+    """The first free position under each parent already in the archive."""
+    if not parent_ids:
+        return {}
+    rows = (
+        model.objects.filter(**{f"{parent}__in": parent_ids})
+        .values(parent)
+        .annotate(last=models.Max("position"))
+        .values_list(parent, "last")
+    )
+    return {pk: last + 1 for pk, last in rows}
 
 
 def validate(path: Path) -> tuple[Plan, list[Problem]]:
@@ -523,7 +582,7 @@ def write(
         for key, spec in plan.new_places.items():
             created_places[key] = place_upsert(
                 actor=actor,
-                slug=_free_slug(key),
+                slug=_free_slug(place_slug(spec["name"]) or "place"),
                 name=spec["name"],
                 kind=PlaceKind.OTHER,
                 country=spec["country"],

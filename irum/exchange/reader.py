@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from irum.exchange.formats import SHEETS
+from irum.exchange.formats import SHEETS, xlsx_unescape
 from irum.exchange.problems import InputRejected, Problem
 
 # The largest single cell we accept. Real narratives are a few pages; a megabyte in a
@@ -98,6 +98,8 @@ def _parse_csv(text: str, sheet: str) -> RawSheet:
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return xlsx_unescape(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():

@@ -1,10 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from irum.archive.actors import command_actor
-from irum.exchange.exporter import workbook_export
+from irum.exchange.exporter import ExportError, workbook_export
 
 
 class Command(BaseCommand):
@@ -15,7 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--actor", help="username recorded as the author of the export")
 
     def handle(self, *args, path, actor=None, **options):
-        result = workbook_export(actor=command_actor(actor), path=Path(path))
+        try:
+            result = workbook_export(actor=command_actor(actor), path=Path(path))
+        except ExportError as exc:
+            raise CommandError(str(exc)) from None
         counts = ", ".join(f"{n} {sheet}" for sheet, n in result.counts.items())
         self.stdout.write(
             _("Exported %(counts)s to %(path)s") % {"counts": counts, "path": result.path}

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from irum.archive.actors import command_actor
@@ -27,9 +28,15 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("No partner organisation with id %(slug)r") % {"slug": partner}
                 )
-        result = workbook_import(
-            actor=command_actor(actor), path=Path(path), partner=owner, dry_run=dry_run
-        )
+        # The default actor is an account created on first use. Creating it is itself a
+        # write, so it shares the import's fate: a dry run or a refused workbook leaves
+        # the database exactly as it was.
+        with transaction.atomic():
+            result = workbook_import(
+                actor=command_actor(actor), path=Path(path), partner=owner, dry_run=dry_run
+            )
+            if result.problems or dry_run:
+                transaction.set_rollback(True)
         if result.problems:
             for problem in result.problems:
                 self.stderr.write(str(problem))
