@@ -586,10 +586,9 @@ def write(
                 name=spec["name"],
                 kind=PlaceKind.OTHER,
                 country=spec["country"],
-                source=_(
-                    "added by the import of %(label)s on %(date)s; not in the sourced gazetteer"
-                )
-                % {"label": label, "date": now.date().isoformat()},
+                # Stored data, not a message: always English, whoever ran the import.
+                source=f"added by the import of {label} on {now.date().isoformat()}; "
+                "not in the sourced gazetteer",
             )
         for case in plan.cases:
             case.owner = partner

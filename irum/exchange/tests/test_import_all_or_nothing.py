@@ -146,6 +146,6 @@ def test_it_leaves_the_database_file_byte_for_byte_unchanged(tmp_path):
     assert failed.returncode != 0
     assert "events row 5, agency: 'MSS' is ambiguous" in failed.stderr
     assert "persons row 3, case_ref: 'C-404' is not a case" in failed.stderr
-    assert "2 problem(s) found; nothing was imported." in failed.stderr
+    assert "2 problems found; nothing was imported." in failed.stderr
     assert "Traceback" not in failed.stderr
     assert _digest(db) == before

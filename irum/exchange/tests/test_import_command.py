@@ -24,7 +24,7 @@ def _call(*args):
 def test_it_imports_a_workbook_and_says_what_it_imported(gazetteer, tmp_path):
     out, _err = _call("import", str(write_workbook(tmp_path)))
 
-    assert "Imported 3 cases, 4 persons, 15 events, 3 sources; 1 new places." in out
+    assert "Imported: cases 3, persons 4, events 15, sources 3, new places 1." in out
     case = Case.objects.get(ref="C-001")
     assert case.owner is None
     assert case.history.get().history_user.username == "irum-system"
@@ -36,7 +36,7 @@ def test_it_says_what_a_dry_run_would_import_and_writes_nothing(gazetteer, tmp_p
 
     out, _err = _call("import", str(path), "--dry-run")
 
-    assert "Would import 3 cases, 4 persons, 15 events, 3 sources; 1 new places." in out
+    assert "Would import: cases 3, persons 4, events 15, sources 3, new places 1." in out
     # Not even the command's own system account is created.
     assert database_dump() == before
 
@@ -117,7 +117,7 @@ def test_it_exports_and_says_how_many_rows_it_wrote(gazetteer, tmp_path, name):
 
     out, _err = _call("export", str(tmp_path / name))
 
-    assert f"Exported 3 cases, 4 persons, 15 events, 3 sources to {tmp_path / name}" in out
+    assert f"Exported to {tmp_path / name}: cases 3, persons 4, events 15, sources 3" in out
     assert (tmp_path / name).exists()
 
 

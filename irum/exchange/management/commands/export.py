@@ -19,7 +19,8 @@ class Command(BaseCommand):
             result = workbook_export(actor=command_actor(actor), path=Path(path))
         except ExportError as exc:
             raise CommandError(str(exc)) from None
-        counts = ", ".join(f"{n} {sheet}" for sheet, n in result.counts.items())
+        # Sheet names are the format's identifiers (docs/workbook.md), never translated.
+        counts = ", ".join(f"{sheet} {n}" for sheet, n in result.counts.items())
         self.stdout.write(
-            _("Exported %(counts)s to %(path)s") % {"counts": counts, "path": result.path}
+            _("Exported to %(path)s: %(counts)s") % {"counts": counts, "path": result.path}
         )

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from irum.archive.actors import command_actor
 from irum.exchange.importer import workbook_import
@@ -40,17 +41,28 @@ class Command(BaseCommand):
         if result.problems:
             for problem in result.problems:
                 self.stderr.write(str(problem))
+            n = len(result.problems)
             raise CommandError(
-                _("%(n)d problem(s) found; nothing was imported.") % {"n": len(result.problems)}
+                ngettext(
+                    "%(n)d problem found; nothing was imported.",
+                    "%(n)d problems found; nothing was imported.",
+                    n,
+                )
+                % {"n": n}
             )
-        verb = _("Would import") if dry_run else _("Imported")
+        if dry_run:
+            message = _(
+                "Would import: cases %(cases)d, persons %(persons)d, events %(events)d, "
+                "sources %(sources)d, new places %(places)d. Nothing was written (dry run)."
+            )
+        else:
+            message = _(
+                "Imported: cases %(cases)d, persons %(persons)d, events %(events)d, "
+                "sources %(sources)d, new places %(places)d."
+            )
         self.stdout.write(
-            _(
-                "%(verb)s %(cases)d cases, %(persons)d persons, %(events)d events, "
-                "%(sources)d sources; %(places)d new places."
-            )
+            message
             % {
-                "verb": verb,
                 "cases": result.cases,
                 "persons": result.persons,
                 "events": result.events,
