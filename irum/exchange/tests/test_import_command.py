@@ -49,7 +49,7 @@ def test_it_lists_every_problem_and_fails_without_writing(gazetteer, tmp_path):
     before = database_dump()
     err = io.StringIO()
 
-    with pytest.raises(CommandError, match=r"^2 problem\(s\) found; nothing was imported\.$"):
+    with pytest.raises(CommandError, match=r"^2 problems found; nothing was imported\.$"):
         call_command("import", str(path), stdout=io.StringIO(), stderr=err)
 
     lines = err.getvalue().splitlines()
