@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 _NO_SEQ = 2**31
 _NO_DATE = dt.date.max
@@ -21,12 +21,21 @@ class Chainable(Protocol):
     position: int
 
 
+def chain_sort_key(
+    seq: int | None, date_lower: dt.date | None, position: int
+) -> tuple[int, dt.date, int]:
+    return (seq if seq is not None else _NO_SEQ, date_lower or _NO_DATE, position)
+
+
 def chain_key(event: Chainable) -> tuple[int, dt.date, int]:
-    return (
-        event.seq if event.seq is not None else _NO_SEQ,
-        event.date_lower or _NO_DATE,
-        event.position,
-    )
+    return chain_sort_key(event.seq, event.date_lower, event.position)
+
+
+def first_deprivation(ordered: Iterable[Any]) -> Any | None:
+    """The first arrest, abduction or detention of a chain already in order."""
+    from irum.archive.models import DEPRIVATION_KINDS
+
+    return next((e for e in ordered if e.kind in DEPRIVATION_KINDS), None)
 
 
 def assign_chain_indexes(events: Iterable[Chainable]) -> Sequence[Chainable]:

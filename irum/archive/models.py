@@ -194,7 +194,19 @@ class Person(TimeStamped):
     reason = models.CharField(
         _("reason"), max_length=30, choices=Reason.choices, default=Reason.UNKNOWN
     )
-    history = HistoricalRecords()
+    # The first arrest, abduction or detention in the chain: derived, kept by the services
+    # that order the chain (archive.chain). Stored because the report's place and era of
+    # disappearance hang on it, and a join is far cheaper than finding it per person.
+    first_deprivation = models.ForeignKey(
+        "Event",
+        verbose_name=_("first deprivation of liberty"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["first_deprivation"])
 
     class Meta:
         ordering = ["case__ref", "position", "ref"]

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from irum.archive.chain import assign_chain_indexes
+from irum.archive.chain import assign_chain_indexes, first_deprivation
 from irum.archive.models import Case, Event, EventSource, Person, Source
 from irum.lib import dates
 
@@ -129,8 +129,12 @@ def person_reorder_events(*, actor: Actor, person: Person) -> list[Event]:
     before = {e.pk: e.chain_index for e in events}
     ordered = assign_chain_indexes(events)
     changed = [e for e in ordered if before[e.pk] != e.chain_index]
-    # chain_index is derived and excluded from history, so a plain bulk update is right.
+    # chain_index and first_deprivation are derived and excluded from history, so plain
+    # updates are right: they record no change of fact.
     Event.objects.bulk_update(changed, ["chain_index"])
+    fdl = first_deprivation(ordered)
+    Person.objects.filter(pk=person.pk).update(first_deprivation=fdl)
+    person.first_deprivation = fdl
     return list(ordered)  # type: ignore[arg-type]
 
 

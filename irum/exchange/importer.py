@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from irum.archive.chain import assign_chain_indexes
+from irum.archive.chain import chain_sort_key
 from irum.archive.models import (
+    DEPRIVATION_KINDS,
     Case,
     Confidentiality,
     Connection,
@@ -40,6 +40,7 @@ from irum.archive.models import (
     Verification,
 )
 from irum.archive.services import new_public_id, person_reorder_events
+from irum.exchange import bulk
 from irum.exchange.formats import CASES, EVENTS, PERSONS, SHEETS, SOURCES, Sheet
 from irum.exchange.problems import InputRejected, Problem
 from irum.exchange.reader import RawSheet, iter_dicts, read_workbook
@@ -57,13 +58,19 @@ _NO = {"no", "n", "false", "0", "", "아니오", "아니요"}
 BATCH = 5000
 
 
+Row = dict[str, Any]
+
+
 @dataclass
 class Plan:
-    cases: list[Case] = field(default_factory=list)
-    persons: list[Person] = field(default_factory=list)
+    """Validated rows, as column -> value, ready to insert."""
+
+    cases: list[Row] = field(default_factory=list)
+    persons: list[Row] = field(default_factory=list)
     person_case_ref: dict[str, str] = field(default_factory=dict)
-    sources: list[Source] = field(default_factory=list)
-    events: list[tuple[str, Event, list[str], str | None]] = field(default_factory=list)
+    sources: list[Row] = field(default_factory=list)
+    # (person_ref, event row, source refs, key of a new place or None)
+    events: list[tuple[str, Row, list[str], str | None]] = field(default_factory=list)
     new_places: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -278,7 +285,7 @@ class _Validator:
             ref = self.ref(s, row, data, "case_ref", self.case_refs, self.existing_cases)
             reported = self.edtf(s, row, data, "reported_on")
             self.plan.cases.append(
-                Case(
+                dict(
                     ref=ref,
                     public_id=self.public_id(s, row, data, public_ids, existing_ids),
                     title=self.text(s, row, data, "title", 300),
@@ -339,7 +346,7 @@ class _Validator:
                             _("is a place but not a province"),
                         )
                         province = None
-            person = Person(
+            person = dict(
                 ref=ref,
                 public_id=self.public_id(s, row, data, public_ids, existing_ids),
                 position=positions[case_ref],
@@ -349,7 +356,7 @@ class _Validator:
                 aliases=self.text(s, row, data, "aliases"),
                 sex=self.choice(s, row, data, "sex", Sex, Sex.UNKNOWN),
                 birth_year=birth_year,
-                home_province=province,
+                home_province_id=province.pk if province else None,
                 status=self.choice(s, row, data, "status", Status, Status.UNKNOWN),
                 reason=self.choice(s, row, data, "reason", Reason, Reason.UNKNOWN),
             )
@@ -360,8 +367,8 @@ class _Validator:
         in_archive = {self.existing_cases[r] for r in positions if r in self.existing_cases}
         after = _next_positions(Person, "case_id", in_archive)
         for person in self.plan.persons:
-            case_pk = self.existing_cases.get(self.plan.person_case_ref[person.ref])
-            person.position += after.get(case_pk, 0)
+            case_pk = self.existing_cases.get(self.plan.person_case_ref[person["ref"]])
+            person["position"] += after.get(case_pk, 0)
 
     def validate_sources(self, raw: RawSheet) -> None:
         s = SOURCES.name
@@ -373,7 +380,7 @@ class _Validator:
             if consent_raw.casefold() not in _YES | _NO:
                 self.problem(s, row, "consent_public", consent_raw, _("must be yes or no"))
             self.plan.sources.append(
-                Source(
+                dict(
                     ref=ref,
                     kind=self.choice(s, row, data, "kind", SourceKind, SourceKind.OTHER),
                     date=date.text if date else "",
@@ -491,15 +498,15 @@ class _Validator:
                         ref,
                         _("is not a source in sources.csv or in the archive"),
                     )
-            event = Event(
+            event = dict(
                 seq=seq,
                 position=positions[person_ref],
                 kind=kind,
                 date=date.text if date else "",
                 date_lower=date.lower if date else None,
                 date_upper=date.upper if date else None,
-                place=place,
-                agency=agency,
+                place_id=place.pk if place else None,
+                agency_id=agency.pk if agency else None,
                 custody_acknowledged=self.choice(
                     s,
                     row,
@@ -520,7 +527,7 @@ class _Validator:
         in_archive = {self.existing_persons[r] for r in positions if r in self.existing_persons}
         after = _next_positions(Event, "person_id", in_archive)
         for person_ref, event, *_rest in self.plan.events:
-            event.position += after.get(self.existing_persons.get(person_ref), 0)
+            event["position"] += after.get(self.existing_persons.get(person_ref), 0)
         if archive_seqs:
             taken = set(
                 Event.objects.filter(person_id__in=in_archive, seq__isnull=False).values_list(
@@ -563,22 +570,100 @@ def validate(path: Path) -> tuple[Plan, list[Problem]]:
     return plan, validator.problems
 
 
-def _bulk(
-    objs: list[Any], model: type[models.Model], actor: AbstractBaseUser | None, reason: str
-) -> None:
-    if objs:
-        bulk_create_with_history(
-            objs, model, batch_size=BATCH, default_user=actor, default_change_reason=reason
-        )
+# Columns written for each sheet, in insert order (the row dicts' keys plus the ones the
+# writer fills in).
+_CASE_COLUMNS = (
+    "ref",
+    "public_id",
+    "title",
+    "summary_public",
+    "narrative_restricted",
+    "reported_on",
+    "verification",
+    "confidentiality",
+    "owner_id",
+    "created_at",
+    "updated_at",
+)
+_PERSON_COLUMNS = (
+    "ref",
+    "public_id",
+    "position",
+    "pseudonym",
+    "full_name",
+    "full_name_ko",
+    "aliases",
+    "sex",
+    "birth_year",
+    "home_province_id",
+    "status",
+    "reason",
+    "case_id",
+    "created_at",
+    "updated_at",
+)
+_SOURCE_COLUMNS = (
+    "ref",
+    "kind",
+    "date",
+    "connection",
+    "reliability",
+    "consent_public",
+    "content_restricted",
+    "created_at",
+    "updated_at",
+)
+_EVENT_COLUMNS = (
+    "seq",
+    "position",
+    "kind",
+    "date",
+    "date_lower",
+    "date_upper",
+    "place_id",
+    "agency_id",
+    "custody_acknowledged",
+    "description_public",
+    "description_restricted",
+    "person_id",
+    "chain_index",
+    "created_at",
+    "updated_at",
+)
+_LINK_COLUMNS = ("event_id", "source_id")
+
+
+def _insert(
+    model: type[models.Model],
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    history: dict[str, Any],
+) -> list[int]:
+    """Insert rows and their creation history rows; return the new ids."""
+    ids = bulk.insert(model, columns, rows)
+    bulk.insert_history(model, columns, rows, ids, **history)
+    return ids
 
 
 def write(
     plan: Plan, *, actor: AbstractBaseUser | None, partner: Organization | None, label: str
 ) -> ImportResult:
-    reason = f"import {label}"[:100]
     now = timezone.now()
+    stamp = bulk.adapt_datetime(now)
+    history = {
+        "when": now,
+        "actor_id": actor.pk if actor else None,
+        "reason": f"import {label}"[:100],
+    }
+    dates: dict[Any, Any] = {}
+
+    def day(value):  # adapt each distinct date once, not once per row
+        if value not in dates:
+            dates[value] = bulk.adapt_date(value)
+        return dates[value]
+
     with transaction.atomic():
-        created_places: dict[str, Place] = {}
+        created_places: dict[str, int] = {}
         for key, spec in plan.new_places.items():
             created_places[key] = place_upsert(
                 actor=actor,
@@ -589,53 +674,132 @@ def write(
                 # Stored data, not a message: always English, whoever ran the import.
                 source=f"added by the import of {label} on {now.date().isoformat()}; "
                 "not in the sourced gazetteer",
+            ).pk
+
+        owner_id = partner.pk if partner else None
+        case_rows = [
+            (
+                c["ref"],
+                c["public_id"] or new_public_id("C"),
+                c["title"],
+                c["summary_public"],
+                c["narrative_restricted"],
+                c["reported_on"],
+                c["verification"],
+                c["confidentiality"],
+                owner_id,
+                stamp,
+                stamp,
             )
-        for case in plan.cases:
-            case.owner = partner
-            case.public_id = case.public_id or new_public_id("C")
-            case.created_at = case.updated_at = now
-        _bulk(plan.cases, Case, actor, reason)
-        case_pk = dict(
-            Case.objects.filter(ref__in=set(plan.person_case_ref.values())).values_list("ref", "pk")
-        )
-        for person in plan.persons:
-            person.case_id = case_pk[plan.person_case_ref[person.ref]]
-            person.public_id = person.public_id or new_public_id("P")
-            person.created_at = person.updated_at = now
-        _bulk(plan.persons, Person, actor, reason)
-        for source in plan.sources:
-            source.created_at = source.updated_at = now
-        _bulk(plan.sources, Source, actor, reason)
-
-        person_refs = {ref for ref, *_ in plan.events}
-        person_pk = dict(Person.objects.filter(ref__in=person_refs).values_list("ref", "pk"))
-        chains: dict[int, list[Event]] = defaultdict(list)
-        for person_ref, event, _refs, place_key in plan.events:
-            event.person_id = person_pk[person_ref]
-            if place_key:
-                event.place = created_places[place_key]
-            event.created_at = event.updated_at = now
-            chains[event.person_id].append(event)
-        existing_chains = set(
-            Event.objects.filter(person_id__in=chains)
-            .values_list("person_id", flat=True)
-            .distinct()
-        )
-        for person_id, events in chains.items():
-            if person_id not in existing_chains:
-                assign_chain_indexes(events)
-        _bulk([e for _r, e, *_ in plan.events], Event, actor, reason)
-
-        source_refs = {r for _p, _e, refs, _k in plan.events for r in refs}
-        source_pk = dict(Source.objects.filter(ref__in=source_refs).values_list("ref", "pk"))
-        links = [
-            EventSource(event_id=event.pk, source_id=source_pk[r])
-            for _p, event, refs, _k in plan.events
-            for r in refs
+            for c in plan.cases
         ]
-        _bulk(links, EventSource, actor, reason)
+        case_ids = _insert(Case, _CASE_COLUMNS, case_rows, history)
+        case_pk = dict(
+            Case.objects.filter(
+                ref__in=set(plan.person_case_ref.values()) - {c["ref"] for c in plan.cases}
+            ).values_list("ref", "pk")
+        )
+        case_pk.update(zip((c["ref"] for c in plan.cases), case_ids, strict=True))
+
+        person_rows = [
+            (
+                p["ref"],
+                p["public_id"] or new_public_id("P"),
+                p["position"],
+                p["pseudonym"],
+                p["full_name"],
+                p["full_name_ko"],
+                p["aliases"],
+                p["sex"],
+                p["birth_year"],
+                p["home_province_id"],
+                p["status"],
+                p["reason"],
+                case_pk[plan.person_case_ref[p["ref"]]],
+                stamp,
+                stamp,
+            )
+            for p in plan.persons
+        ]
+        person_ids = _insert(Person, _PERSON_COLUMNS, person_rows, history)
+        new_person_pk = dict(zip((p["ref"] for p in plan.persons), person_ids, strict=True))
+
+        source_rows = [
+            (
+                s["ref"],
+                s["kind"],
+                s["date"],
+                s["connection"],
+                s["reliability"],
+                s["consent_public"],
+                s["content_restricted"],
+                stamp,
+                stamp,
+            )
+            for s in plan.sources
+        ]
+        source_ids = _insert(Source, _SOURCE_COLUMNS, source_rows, history)
+
+        # Chain order for new persons is decided here, from the validated rows; persons
+        # already in the archive are renumbered by the service afterwards.
+        chains: dict[str, list[Row]] = defaultdict(list)
+        for person_ref, event, _refs, place_key in plan.events:
+            if place_key:
+                event["place_id"] = created_places[place_key]
+            event["chain_index"] = 0
+            chains[person_ref].append(event)
+        for person_ref, events in chains.items():
+            if person_ref in new_person_pk:
+                events.sort(key=event_chain_key)
+                for index, event in enumerate(events):
+                    event["chain_index"] = index
+        person_pk = {**plan_existing_persons(plan, new_person_pk), **new_person_pk}
+        event_rows = [
+            (
+                e["seq"],
+                e["position"],
+                e["kind"],
+                e["date"],
+                day(e["date_lower"]),
+                day(e["date_upper"]),
+                e["place_id"],
+                e["agency_id"],
+                e["custody_acknowledged"],
+                e["description_public"],
+                e["description_restricted"],
+                person_pk[person_ref],
+                e["chain_index"],
+                stamp,
+                stamp,
+            )
+            for person_ref, e, _refs, _key in plan.events
+        ]
+        event_ids = _insert(Event, _EVENT_COLUMNS, event_rows, history)
+        for (_ref, event, _refs, _key), pk in zip(plan.events, event_ids, strict=True):
+            event["id"] = pk
+
+        first = []
+        for person_ref, events in chains.items():
+            if person_ref in new_person_pk and (fdl := first_deprivation_row(events)):
+                first.append((fdl["id"], new_person_pk[person_ref]))
+        if first:
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(Person._meta.db_table)
+                cursor.executemany(
+                    f"UPDATE {table} SET first_deprivation_id = %s WHERE id = %s", first
+                )
+
+        source_pk = dict(zip((s["ref"] for s in plan.sources), source_ids, strict=True))
+        wanted = {r for _p, _e, refs, _k in plan.events for r in refs} - set(source_pk)
+        if wanted:
+            source_pk.update(Source.objects.filter(ref__in=wanted).values_list("ref", "pk"))
+        link_rows = [
+            (event["id"], source_pk[r]) for _p, event, refs, _k in plan.events for r in refs
+        ]
+        _insert(EventSource, _LINK_COLUMNS, link_rows, history)
         # Persons that already had events get their whole chain renumbered.
-        for person in Person.objects.filter(pk__in=existing_chains):
+        appended = [person_pk[r] for r in chains if r not in new_person_pk]
+        for person in Person.objects.filter(pk__in=appended):
             person_reorder_events(actor=actor, person=person)
     return ImportResult(
         cases=len(plan.cases),
@@ -644,6 +808,19 @@ def write(
         sources=len(plan.sources),
         places_created=len(created_places),
     )
+
+
+def event_chain_key(event: Row) -> tuple[int, Any, int]:
+    return chain_sort_key(event["seq"], event["date_lower"], event["position"])
+
+
+def first_deprivation_row(ordered: list[Row]) -> Row | None:
+    return next((e for e in ordered if e["kind"] in DEPRIVATION_KINDS), None)
+
+
+def plan_existing_persons(plan: Plan, new: dict[str, int]) -> dict[str, int]:
+    refs = {ref for ref, *_ in plan.events} - set(new)
+    return dict(Person.objects.filter(ref__in=refs).values_list("ref", "pk")) if refs else {}
 
 
 def _free_slug(key: str) -> str:

@@ -2,7 +2,7 @@
 
 Every figure is decided in the database: persons are annotated with what their first
 deprivation of liberty (FDL) was, then grouped by every dimension at once. The number of
-queries is fixed (three), whatever the number of persons, and the rows returned are the
+queries is fixed, whatever the number of persons, and the rows returned are the
 distinct combinations of dimensions, not persons.
 """
 
@@ -24,7 +24,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -33,7 +32,6 @@ from django.db.models.functions import ExtractYear
 
 from irum.archive.models import (
     CUSTODY_KINDS,
-    DEPRIVATION_KINDS,
     Case,
     Event,
     Person,
@@ -118,18 +116,19 @@ def _age_band() -> SqlCase:
 
 
 def annotated_persons(persons: QuerySet[Person], mss_ids: list[int]) -> QuerySet[Person]:
-    """Persons with their FDL facts and MSS flags, as SQL annotations."""
-    fdl = Event.objects.filter(person=OuterRef("pk"), kind__in=DEPRIVATION_KINDS).order_by(
-        "chain_index"
-    )
+    """Persons with their FDL facts and MSS flags, as SQL annotations.
+
+    The FDL is the person's stored `first_deprivation` (kept by the services that order
+    the chain), so its place, dates and agency are plain joins.
+    """
     custody = Event.objects.filter(person=OuterRef("pk"), kind__in=CUSTODY_KINDS)
     age, age_band = _age_band()
     return persons.annotate(
-        fdl_index=Subquery(fdl.values("chain_index")[:1]),
-        fdl_country=Subquery(fdl.values("place__country")[:1]),
-        fdl_lower=Subquery(fdl.values("date_lower")[:1]),
-        fdl_upper=Subquery(fdl.values("date_upper")[:1]),
-        fdl_agency_id=Subquery(fdl.values("agency_id")[:1]),
+        fdl_index=F("first_deprivation__chain_index"),
+        fdl_country=F("first_deprivation__place__country"),
+        fdl_lower=F("first_deprivation__date_lower"),
+        fdl_upper=F("first_deprivation__date_upper"),
+        fdl_agency_id=F("first_deprivation__agency_id"),
     ).annotate(
         age=age,
         era=_era(),

@@ -41,13 +41,19 @@ def archive_snapshot() -> dict[str, Any]:
     for link in EventSource.objects.select_related("source").order_by("pk"):
         sources_of.setdefault(link.event_id, []).append(link.source.ref)
     persons = {}
-    for person in Person.objects.select_related("case", "home_province"):
+    for person in Person.objects.select_related("case", "home_province", "first_deprivation"):
         events = []
         for event in person.events.select_related("place", "agency").order_by("chain_index"):
             row = _fields(event, {"person", "position"})
             row["sources"] = sources_of.get(event.pk, [])
             events.append(row)
-        persons[person.ref] = {**_fields(person), "events": events}
+        fdl = person.first_deprivation
+        persons[person.ref] = {
+            **_fields(person, {"first_deprivation"}),
+            # Which step is the first deprivation, by its place in the chain.
+            "first_deprivation": fdl.chain_index if fdl else None,
+            "events": events,
+        }
     return {
         "cases": {c.ref: _fields(c) for c in Case.objects.select_related("owner")},
         "persons": persons,

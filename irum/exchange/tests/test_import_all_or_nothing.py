@@ -81,14 +81,14 @@ def test_it_rolls_back_every_table_when_the_database_refuses_a_late_write(
 ):
     # Validation should catch everything, but if the database still refuses a row,
     # the cases, persons, places and events already inserted go with it.
-    bulk = importer._bulk
+    insert = importer._insert
 
-    def refuse_links(objs, model, *args, **kwargs):
+    def refuse_links(model, *args, **kwargs):
         if model is EventSource:
             raise IntegrityError("simulated")
-        return bulk(objs, model, *args, **kwargs)
+        return insert(model, *args, **kwargs)
 
-    monkeypatch.setattr(importer, "_bulk", refuse_links)
+    monkeypatch.setattr(importer, "_insert", refuse_links)
     path = write_workbook(tmp_path)
     before = database_dump()
 
