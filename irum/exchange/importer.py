@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,13 @@ class ImportResult:
         return not self.problems
 
 
+@cache
+def _values(choices: type[models.TextChoices]) -> frozenset[str]:
+    # Django rebuilds `.values` as a list on every access; a row-by-row check of a
+    # million cells wants a set built once.
+    return frozenset(choices.values)
+
+
 class _Validator:
     def __init__(self, sheets: dict[str, RawSheet]) -> None:
         self.sheets = sheets
@@ -156,7 +164,8 @@ class _Validator:
         if not value:
             return default
         key = value.casefold().replace(" ", "_").replace("-", "_")
-        if key in choices.values:
+        allowed = _values(choices)
+        if key in allowed:
             return key
         self.problem(
             sheet,
@@ -469,7 +478,7 @@ class _Validator:
             kind = kind_raw.casefold().replace(" ", "_")
             if not kind_raw:
                 self.required(s, row, data, "kind")
-            elif kind not in EventKind.values:
+            elif kind not in _values(EventKind):
                 self.problem(
                     s,
                     row,

@@ -44,8 +44,10 @@ class NameIndex(Generic[T]):
     by_folded: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_loose: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_pk: dict[int, T] = field(default_factory=dict)
+    _answers: dict[str, T | LookupError_] = field(default_factory=dict, repr=False)
 
     def add(self, obj: T, names: list[str]) -> None:
+        self._answers.clear()
         self.by_pk[obj.pk] = obj
         self.by_slug[obj.slug.casefold()] = obj
         for name in names:
@@ -55,6 +57,20 @@ class NameIndex(Generic[T]):
                 self.by_loose[lo].add(obj.pk)
 
     def find(self, text: str) -> T:
+        """The object TEXT names; raises NotFound or Ambiguous. Answers are remembered
+        per text, since an import asks about the same few names again and again."""
+        answer = self._answers.get(text)
+        if answer is None:
+            try:
+                answer = self._find(text)
+            except LookupError_ as exc:
+                answer = exc
+            self._answers[text] = answer
+        if isinstance(answer, LookupError_):
+            raise answer
+        return answer
+
+    def _find(self, text: str) -> T:
         query = (text or "").strip()
         if not query:
             raise NotFound(_("is empty"))

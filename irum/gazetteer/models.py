@@ -26,7 +26,10 @@ class PlaceKind(models.TextChoices):
     LABOUR_TRAINING_CAMP = "labour_training_camp", _("Labour training camp")
     MSS_HOLDING_CENTRE = "mss_holding_centre", _("MSS holding centre")
     MSS_PROVINCIAL_DETENTION = "mss_provincial_detention", _("Provincial MSS detention centre")
-    MPS_DETENTION_CENTRE = "mps_detention_centre", _("Police detention centre (Ministry of Social Security)")
+    MPS_DETENTION_CENTRE = (
+        "mps_detention_centre",
+        _("Police detention centre (Ministry of Social Security)"),
+    )
     CN_BORDER_DETENTION_CENTRE = "cn_border_detention_centre", _("Chinese border detention centre")
     CN_PRISON = "cn_prison", _("Chinese prison")
     PRISON = "prison", _("Prison")

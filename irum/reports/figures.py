@@ -13,21 +13,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Case as SqlCase
 from django.db.models import (
-    BooleanField,
     CharField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models import Case as SqlCase
 from django.db.models.functions import ExtractYear
 
 from irum.archive.models import (
@@ -101,116 +101,112 @@ def _era() -> SqlCase:
     )
 
 
-def _age_band() -> SqlCase:
-    age = ExpressionWrapper(ExtractYear("fdl_lower") - F("birth_year"), output_field=IntegerField())
-    known = Q(fdl_lower__isnull=False, birth_year__isnull=False)
-    bands = [
-        When(known & Q(age__gte=0, age__lt=10), then=Value("under_10")),
-        *(
-            When(known & Q(age__gte=lo, age__lt=lo + 10), then=Value(label))
-            for lo, label in ((10, "10s"), (20, "20s"), (30, "30s"), (40, "40s"), (50, "50s"))
-        ),
-        When(known & Q(age__gte=60), then=Value("60_plus")),
-    ]
-    return age, SqlCase(*bands, default=Value("unknown"), output_field=CharField())
-
-
-def annotated_persons(persons: QuerySet[Person], mss_ids: list[int]) -> QuerySet[Person]:
-    """Persons with their FDL facts and MSS flags, as SQL annotations.
-
-    The FDL is the person's stored `first_deprivation` (kept by the services that order
-    the chain), so its place, dates and agency are plain joins.
-    """
-    custody = Event.objects.filter(person=OuterRef("pk"), kind__in=CUSTODY_KINDS)
-    age, age_band = _age_band()
-    return persons.annotate(
-        fdl_index=F("first_deprivation__chain_index"),
-        fdl_country=F("first_deprivation__place__country"),
-        fdl_lower=F("first_deprivation__date_lower"),
-        fdl_upper=F("first_deprivation__date_upper"),
-        fdl_agency_id=F("first_deprivation__agency_id"),
-    ).annotate(
-        age=age,
-        era=_era(),
-        age_band=age_band,
-        any_custody=Exists(custody),
-        any_mss=Exists(custody.filter(agency_id__in=mss_ids)),
-        any_not_mss=Exists(custody.filter(Q(agency_id__isnull=True) | ~Q(agency_id__in=mss_ids))),
-        mss_after=Exists(
-            custody.filter(agency_id__in=mss_ids, chain_index__gt=OuterRef("fdl_index"))
-        ),
-        fdl_is_mss=SqlCase(
-            When(fdl_agency_id__in=mss_ids, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+def _age() -> ExpressionWrapper:
+    return ExpressionWrapper(
+        ExtractYear("fdl_lower") - F("birth_year"), output_field=IntegerField()
     )
+
+
+def age_band(age: int | None) -> str:
+    if age is None or age < 0:
+        return "unknown"
+    if age >= 60:
+        return "60_plus"
+    return "under_10" if age < 10 else f"{age // 10}0s"
+
+
+# Bits of a person's custody mask: one correlated pass over their custody events answers
+# every MSS question (see _custody_mask).
+ANY_CUSTODY, ANY_MSS, ANY_NOT_MSS, MSS_AFTER_FDL, FDL_BY_MSS = 1, 2, 4, 8, 16
+
+
+def _custody_mask(mss_ids: list[int]) -> Subquery:
+    def bit(condition: Q, value: int) -> Max:
+        return Max(SqlCase(When(condition, then=Value(value)), default=Value(0)))
+
+    is_mss = Q(agency_id__in=mss_ids)
+    mask = (
+        Event.objects.filter(person=OuterRef("pk"), kind__in=CUSTODY_KINDS)
+        .order_by()
+        .values("person")
+        .annotate(
+            mask=Max(Value(ANY_CUSTODY))
+            + bit(is_mss, ANY_MSS)
+            + bit(Q(agency_id__isnull=True) | ~is_mss, ANY_NOT_MSS)
+            + bit(
+                is_mss & Q(chain_index__gt=OuterRef("first_deprivation__chain_index")),
+                MSS_AFTER_FDL,
+            )
+            # The FDL is itself a custody event, so its agency is seen in this pass too.
+            + bit(is_mss & Q(pk=OuterRef("first_deprivation_id")), FDL_BY_MSS)
+        )
+        .values("mask")
+    )
+    return Subquery(mask, output_field=IntegerField())
+
+
+def _count_by(persons: QuerySet[Person], **dimension: Any) -> Counter[Any]:
+    """One GROUP BY query: persons counted by one annotated dimension."""
+    (name,) = dimension
+    rows = persons.annotate(**dimension).values_list(name).annotate(n=Count("pk")).order_by()
+    return Counter({key: n for key, n in rows})
 
 
 def compute(persons: QuerySet[Person] | None = None) -> Figures:
-    """The report figures for PERSONS (every person when None)."""
-    persons = Person.objects.all() if persons is None else persons
+    """The report figures for PERSONS (every person when None).
+
+    Each figure is its own GROUP BY over the persons in scope, with only the joins it
+    needs: a fixed number of queries whatever the number of persons, each returning a
+    handful of rows.
+    """
+    persons = (Person.objects.all() if persons is None else persons).order_by()
     mss_ids = mss_agency_ids()
-    rows = (
-        annotated_persons(persons.order_by(), mss_ids)
-        .values(
-            "fdl_country",
-            "era",
-            "age_band",
-            "sex",
-            "reason",
-            "fdl_agency_id",
-            "fdl_index",
-            "any_custody",
-            "any_mss",
-            "any_not_mss",
-            "mss_after",
-            "fdl_is_mss",
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    agency_slugs = dict(Agency.objects.values_list("pk", "slug"))
-
+    fdl = "first_deprivation__"
     figures = Figures()
-    country: Counter[str] = Counter()
-    era: Counter[str] = Counter()
-    age: Counter[str] = Counter()
-    sex: Counter[str] = Counter()
-    reason: Counter[str] = Counter()
-    first_agency: Counter[str] = Counter()
-    mss: Counter[str] = Counter()
-    for row in rows:
-        n = row["n"]
-        figures.individuals += n
-        # A place on a border ("CN/KP") cannot say on which side a person was taken.
-        code = row["fdl_country"] if row["fdl_country"] and "/" not in row["fdl_country"] else ""
-        country[code or "unknown"] += n
-        era[row["era"]] += n
-        age[row["age_band"]] += n
-        sex[row["sex"]] += n
-        reason[row["reason"]] += n
-        if row["fdl_index"] is not None:
-            first_agency[agency_slugs.get(row["fdl_agency_id"], "unknown")] += n
-        if row["any_custody"] and not row["any_not_mss"]:
-            mss["sole"] += n
-        if row["fdl_index"] is not None and not row["fdl_is_mss"] and row["mss_after"]:
-            mss["after_other_agency"] += n
-        if row["any_mss"]:
-            mss["total"] += n
 
-    figures.cases = Case.objects.filter(persons__in=persons.order_by()).distinct().count()
-    abroad = sum(n for code, n in country.items() if code not in ("KP", "unknown"))
+    sex = _count_by(persons, key=F("sex"))
+    figures.individuals = sum(sex.values())
+    figures.cases = Case.objects.filter(persons__in=persons).distinct().count()
+    figures.sex = {key: sex.get(key, 0) for key in Sex.values}
+    reason = _count_by(persons, key=F("reason"))
+    figures.reason = {key: reason.get(key, 0) for key in Reason.values}
+
+    country: Counter[str] = Counter()
+    for code, n in _count_by(persons, key=F(f"{fdl}place__country")).items():
+        # A place on a border ("CN/KP") cannot say on which side a person was taken.
+        country[code if code and "/" not in code else "unknown"] += n
     figures.disappearance_place = {
         "KP": country.get("KP", 0),
-        "abroad": abroad,
+        "abroad": sum(n for code, n in country.items() if code not in ("KP", "unknown")),
         "unknown": country.get("unknown", 0),
         "by_country": {code: n for code, n in sorted(country.items()) if code != "unknown"},
     }
+
+    dated = persons.annotate(fdl_lower=F(f"{fdl}date_lower"), fdl_upper=F(f"{fdl}date_upper"))
+    era = _count_by(dated, key=_era())
     figures.era = {key: era.get(key, 0) for key in ERAS}
-    figures.mss = {key: mss.get(key, 0) for key in ("sole", "after_other_agency", "total")}
-    figures.first_agency = dict(sorted(first_agency.items(), key=lambda kv: (-kv[1], kv[0])))
-    figures.sex = {key: sex.get(key, 0) for key in Sex.values}
+    # Grouped by age in years (a few dozen values), banded here: one date extraction per
+    # person instead of one per band.
+    age: Counter[str] = Counter()
+    for years, n in _count_by(dated.filter(birth_year__isnull=False), key=_age()).items():
+        age[age_band(years)] += n
+    age["unknown"] += figures.individuals - sum(age.values())
     figures.age_at_disappearance = {key: age.get(key, 0) for key in AGE_BANDS}
-    figures.reason = {key: reason.get(key, 0) for key in Reason.values}
+
+    slugs = dict(Agency.objects.values_list("pk", "slug"))
+    first = _count_by(persons.filter(first_deprivation__isnull=False), key=F(f"{fdl}agency_id"))
+    by_slug = Counter({slugs.get(pk, "unknown"): n for pk, n in first.items()})
+    figures.first_agency = dict(sorted(by_slug.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    mss: Counter[str] = Counter()
+    for mask, n in _count_by(persons, key=_custody_mask(mss_ids)).items():
+        mask = mask or 0
+        if mask & ANY_CUSTODY and not mask & ANY_NOT_MSS:
+            mss["sole"] += n
+        # The FDL is not by the MSS (or its agency is unrecorded) and MSS custody follows.
+        if mask & MSS_AFTER_FDL and not mask & FDL_BY_MSS:
+            mss["after_other_agency"] += n
+        if mask & ANY_MSS:
+            mss["total"] += n
+    figures.mss = {key: mss.get(key, 0) for key in ("sole", "after_other_agency", "total")}
     return figures

@@ -66,3 +66,41 @@ def test_it_rejects_text_that_is_not_edtf_with_examples(text):
 def test_it_rejects_a_paragraph_pasted_as_a_date():
     with pytest.raises(EDTFError, match="characters long"):
         parse("2" * (MAX_EDTF_LENGTH + 1))
+
+
+def _plain_shapes():
+    days = ["", "-01", "-15", "-28", "-29", "-30", "-31"]
+    for year in ("1947", "1994", "2000", "2011", "2012", "2024"):
+        yield year
+        for month in range(1, 13):
+            for day in days:
+                yield f"{year}-{month:02d}{day}"
+
+
+def test_the_fast_path_agrees_with_the_edtf_package_on_every_plain_shape():
+    from edtf import parse_edtf
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
+    from irum.lib import dates
+
+    def library(text):
+        try:
+            parsed = parse_edtf(text)
+        except EDTFParseException:
+            return "invalid"
+        return (dates._to_date(parsed.lower_strict()), dates._to_date(parsed.upper_strict()))
+
+    shapes = list(_plain_shapes())
+    texts = [*shapes, *(s + q for s in shapes[::7] for q in "?~")]
+    texts += [f"{a}/{b}" for a, b in zip(shapes[::11], shapes[5::11], strict=False)]
+    texts += [f"{a}~/{b}?" for a, b in zip(shapes[::13], shapes[3::13], strict=False)]
+    for text in texts:
+        fast = dates._fast(text)
+        expected = library(text)
+        if fast is None:
+            # Not taken by the fast path: the full parser decides (e.g. 2013-02-30).
+            continue
+        obj, _interval = fast
+        got = (dates._to_date(obj.lower_strict()), dates._to_date(obj.upper_strict()))
+        assert expected != "invalid", f"fast path accepted {text!r}, the package does not"
+        assert got == expected, text
