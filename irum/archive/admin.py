@@ -31,6 +31,10 @@ def bind_actor(form_class: type[ServiceForm], request: HttpRequest) -> type[Serv
 class ServiceAdminMixin:
     """Route the main object's save through its form's service."""
 
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = bind_actor(self.form, request)
+        return super().get_form(request, obj, **kwargs)
+
     def save_model(self, request, obj, form, change):
         # form.save() calls the service with the form's bound actor (request.user).
         form.save(commit=True)
@@ -168,10 +172,6 @@ class CaseAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistoryA
     def person_count(self, obj: Case) -> int:
         return obj.n_persons
 
-    def get_form(self, request, obj=None, **kwargs):
-        kwargs["form"] = bind_actor(self.form, request)
-        return super().get_form(request, obj, **kwargs)
-
 
 @admin.register(Person)
 class PersonAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
@@ -193,10 +193,6 @@ class PersonAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistor
     readonly_fields = ["public_id"]
     autocomplete_fields = ["case"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        kwargs["form"] = bind_actor(self.form, request)
-        return super().get_form(request, obj, **kwargs)
-
 
 @admin.register(Event)
 class EventAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
@@ -217,10 +213,6 @@ class EventAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["person", "place", "agency"]
     ordering = ["person_id", "chain_index"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        kwargs["form"] = bind_actor(self.form, request)
-        return super().get_form(request, obj, **kwargs)
-
 
 @admin.register(Source)
 class SourceAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
@@ -228,7 +220,3 @@ class SourceAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ["ref", "kind", "date", "connection", "reliability", "consent_public"]
     list_filter = ["kind", "connection", "reliability", "consent_public"]
     search_fields = ["ref"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        kwargs["form"] = bind_actor(self.form, request)
-        return super().get_form(request, obj, **kwargs)
