@@ -6,6 +6,7 @@ transaction, and records the actor on the history row it creates.
 
 from __future__ import annotations
 
+import base64
 import secrets
 from typing import Any
 
@@ -21,10 +22,13 @@ Actor = AbstractBaseUser | None
 
 # Crockford's base32 without I, L, O, U: public ids are read aloud and copied by hand.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_FROM_RFC4648 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _ALPHABET)
 
 
 def new_public_id(prefix: str) -> str:
-    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    """PREFIX and 8 random Crockford base32 characters (40 bits from the OS's CSPRNG).
+    Never derived from a name or ref: it is what the public may see."""
+    return prefix + base64.b32encode(secrets.token_bytes(5)).decode().translate(_FROM_RFC4648)
 
 
 def _save(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:

@@ -76,7 +76,7 @@ def _parse_csv(text: str, sheet: str) -> RawSheet:
             if line_no == 1:
                 raw.header = [c.strip() for c in cells]
                 continue
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
             if len(raw.rows) >= max_rows:
                 raise _reject(sheet, _("has more than %(n)d rows") % {"n": max_rows})

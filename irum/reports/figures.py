@@ -32,7 +32,6 @@ from django.db.models.functions import ExtractYear
 
 from irum.archive.models import (
     CUSTODY_KINDS,
-    Case,
     Event,
     Person,
     Reason,
@@ -166,7 +165,7 @@ def compute(persons: QuerySet[Person] | None = None) -> Figures:
 
     sex = _count_by(persons, key=F("sex"))
     figures.individuals = sum(sex.values())
-    figures.cases = Case.objects.filter(persons__in=persons).distinct().count()
+    figures.cases = persons.values("case_id").distinct().count()
     figures.sex = {key: sex.get(key, 0) for key in Sex.values}
     reason = _count_by(persons, key=F("reason"))
     figures.reason = {key: reason.get(key, 0) for key in Reason.values}
