@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import os
+
 import pytest
+
+# Field-encryption keys for the test run: random each run, never in the repository.
+os.environ.setdefault("IRUM_FIELD_KEYS", "test1:" + base64.b64encode(os.urandom(32)).decode())
+os.environ.setdefault("IRUM_BLIND_INDEX_KEY", base64.b64encode(os.urandom(32)).decode())
 
 
 @pytest.fixture

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "nested_admin",
+    "irum.vault",
+    "irum.audit",
     "irum.partners",
     "irum.gazetteer",
     "irum.archive",
