@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import nested_admin
 from django.contrib import admin
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -21,6 +22,7 @@ from irum.archive.forms import (
 from irum.archive.models import Case, Event, Person, Source
 from irum.archive.widgets import LabelledAutocompleteSelect
 from irum.gazetteer.models import Agency, Place
+from irum.vault.crypto import blind_index
 
 
 def bind_actor(form_class: type[ServiceForm], request: HttpRequest) -> type[ServiceForm]:
@@ -121,7 +123,16 @@ class PersonInline(BoundInlineMixin, nested_admin.NestedStackedInline):
                 ]
             },
         ),
-        (_("Identity (restricted)"), {"fields": [("full_name", "full_name_ko"), "aliases"]}),
+        (
+            _("Identity (restricted, encrypted)"),
+            {
+                "fields": [
+                    ("full_name", "full_name_ko"),
+                    ("date_of_birth", "aliases"),
+                    ("address", "family_contacts"),
+                ]
+            },
+        ),
     ]
 
 
@@ -192,6 +203,15 @@ class PersonAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistor
     search_fields = ["ref", "public_id", "pseudonym", "case__ref"]
     readonly_fields = ["public_id"]
     autocomplete_fields = ["case"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Names are encrypted: an exact full name (in Latin letters or Hangul, any case or
+        # spacing) is found through its blind index, never by decrypting every row.
+        results, distinct = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            index = blind_index(search_term)
+            results |= queryset.filter(Q(full_name_index=index) | Q(full_name_ko_index=index))
+        return results, distinct
 
 
 @admin.register(Event)

@@ -95,7 +95,21 @@ class PersonForm(ServiceForm):
             "home_province",
             "status",
             "reason",
+            "date_of_birth",
+            "address",
+            "family_contacts",
         ]
+        widgets = {
+            "full_name": forms.TextInput(attrs={"size": 30}),
+            "full_name_ko": forms.TextInput(attrs={"size": 20}),
+            "date_of_birth": forms.TextInput(attrs={"size": 12, "placeholder": "1975-03"}),
+            "aliases": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            "address": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            "family_contacts": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        }
+
+    def clean_date_of_birth(self) -> str:
+        return _clean_edtf(self.cleaned_data.get("date_of_birth", ""))
 
     def persist(self, *, actor):
         data = self.service_data()

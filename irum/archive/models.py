@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from irum.gazetteer.models import Agency, Place
 from irum.partners.models import Organization
+from irum.vault.fields import EncryptedTextField
 
 
 class Verification(models.TextChoices):
@@ -141,7 +142,7 @@ class Case(TimeStamped):
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
     summary_public = models.TextField(_("public summary"), blank=True)
-    narrative_restricted = models.TextField(_("restricted narrative"), blank=True)
+    narrative_restricted = EncryptedTextField(_("restricted narrative"), blank=True)
     reported_on = models.CharField(_("reported on (EDTF)"), max_length=64, blank=True)
     verification = models.CharField(
         _("verification"),
@@ -175,9 +176,17 @@ class Person(TimeStamped):
     # Position in the case as entered, so persons keep the order the documenter gave.
     position = models.PositiveIntegerField(_("position"), default=0)
     pseudonym = models.CharField(_("pseudonym"), max_length=120, blank=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    full_name_ko = models.CharField(_("full name (Korean)"), max_length=200, blank=True)
-    aliases = models.TextField(_("aliases"), blank=True, help_text=_("Separate aliases with ;"))
+    # The identity: encrypted at rest (irum.vault), shown only to authorised users.
+    full_name = EncryptedTextField(_("full name"), blank=True)
+    full_name_ko = EncryptedTextField(_("full name (Korean)"), blank=True)
+    aliases = EncryptedTextField(_("aliases"), blank=True, help_text=_("Separate aliases with ;"))
+    date_of_birth = EncryptedTextField(_("date of birth (EDTF)"), blank=True)
+    address = EncryptedTextField(_("last known address"), blank=True)
+    family_contacts = EncryptedTextField(_("family contacts"), blank=True)
+    # Blind indexes (HMACs of the normalised names) let an authorised user find a person
+    # by exact name, and flag likely duplicates across partners, without decrypting.
+    full_name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    full_name_ko_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     home_province = models.ForeignKey(
@@ -237,7 +246,7 @@ class Source(TimeStamped):
         _("reliability"), max_length=10, choices=Reliability.choices, default=Reliability.UNKNOWN
     )
     consent_public = models.BooleanField(_("consents to publication"), default=False)
-    content_restricted = models.TextField(_("restricted content"), blank=True)
+    content_restricted = EncryptedTextField(_("restricted content"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -286,7 +295,7 @@ class Event(TimeStamped):
         default=CustodyAcknowledged.UNKNOWN,
     )
     description_public = models.TextField(_("public description"), blank=True)
-    description_restricted = models.TextField(_("restricted description"), blank=True)
+    description_restricted = EncryptedTextField(_("restricted description"), blank=True)
     sources = models.ManyToManyField(
         Source, through="EventSource", related_name="events", blank=True
     )

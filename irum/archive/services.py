@@ -17,6 +17,7 @@ from django.db import models, transaction
 from irum.archive.chain import assign_chain_indexes, first_deprivation
 from irum.archive.models import Case, Event, EventSource, Person, Source
 from irum.lib import dates
+from irum.vault.crypto import blind_index
 
 Actor = AbstractBaseUser | None
 
@@ -29,6 +30,11 @@ def new_public_id(prefix: str) -> str:
     """PREFIX and 8 random Crockford base32 characters (40 bits from the OS's CSPRNG).
     Never derived from a name or ref: it is what the public may see."""
     return prefix + base64.b32encode(secrets.token_bytes(5)).decode().translate(_FROM_RFC4648)
+
+
+def _index_names(person: Person) -> None:
+    person.full_name_index = blind_index(person.full_name)
+    person.full_name_ko_index = blind_index(person.full_name_ko)
 
 
 def _save(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:
@@ -76,6 +82,7 @@ def person_create(
     _apply(person, fields)
     if "position" not in fields:
         person.position = case.persons.count()
+    _index_names(person)
     _save(person, actor=actor, change_reason=change_reason)
     return person
 
@@ -85,6 +92,7 @@ def person_update(
     *, actor: Actor, person: Person, change_reason: str = "", **fields: Any
 ) -> Person:
     _apply(person, fields)
+    _index_names(person)
     _save(person, actor=actor, change_reason=change_reason)
     return person
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +53,8 @@ from irum.lib import dates
 from irum.lib.countries import ISO_ALPHA2
 from irum.lib.text import fold
 from irum.partners.models import Organization
+from irum.vault.crypto import blind_index
+from irum.vault.fields import EncryptedTextField
 
 _PUBLIC_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,15}$")
 _YES = {"yes", "y", "true", "1", "예", "네"}
@@ -612,6 +615,12 @@ _PERSON_COLUMNS = (
     "case_id",
     "created_at",
     "updated_at",
+    "full_name_index",
+    "full_name_ko_index",
+    # Identity fields the workbook does not carry yet: stored empty, never NULL.
+    "date_of_birth",
+    "address",
+    "family_contacts",
 )
 _SOURCE_COLUMNS = (
     "ref",
@@ -644,13 +653,43 @@ _EVENT_COLUMNS = (
 _LINK_COLUMNS = ("event_id", "source_id")
 
 
+def _seal(
+    model: type[models.Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Encrypt the values of MODEL's encrypted columns (irum.vault), as the ORM would."""
+    sealed = [
+        (i, field)
+        for i, name in enumerate(columns)
+        if isinstance(field := _field(model, name), EncryptedTextField)
+    ]
+    if not sealed:
+        return rows
+    out = []
+    for row in rows:
+        row = list(row)
+        for i, field in sealed:
+            row[i] = field.get_db_prep_save(row[i], connection)
+        out.append(tuple(row))
+    return out
+
+
+def _field(model: type[models.Model], column: str) -> models.Field | None:
+    try:
+        return model._meta.get_field(column)
+    except FieldDoesNotExist:
+        return None
+
+
 def _insert(
     model: type[models.Model],
     columns: tuple[str, ...],
     rows: list[tuple[Any, ...]],
     history: dict[str, Any],
 ) -> list[int]:
-    """Insert rows and their creation history rows; return the new ids."""
+    """Insert rows and their creation history rows; return the new ids. Encrypted
+    columns are sealed once: the history table takes the same ciphertext (its associated
+    data names the recorded model's column; see irum.vault.fields)."""
+    rows = _seal(model, columns, rows)
     ids = bulk.insert(model, columns, rows)
     bulk.insert_history(model, columns, rows, ids, **history)
     return ids
@@ -729,6 +768,11 @@ def write(
                 case_pk[plan.person_case_ref[p["ref"]]],
                 stamp,
                 stamp,
+                blind_index(p["full_name"]),
+                blind_index(p["full_name_ko"]),
+                "",
+                "",
+                "",
             )
             for p in plan.persons
         ]

@@ -67,3 +67,15 @@ def test_the_case_list_searches_and_filters(admin_client, gazetteer, actor):
     assert "HYESAN-1" in admin_client.get(url, {"q": "market"}).content.decode()
     filtered = admin_client.get(url, {"confidentiality__exact": "restricted"}).content.decode()
     assert "MUSAN-2" in filtered and "HYESAN-1" not in filtered
+
+
+def test_staff_find_a_person_by_exact_name_though_names_are_encrypted(
+    admin_client, gazetteer, actor
+):
+    case = services.case_create(actor=actor, ref="C-NAME")
+    services.person_create(
+        actor=actor, ref="P-NAME", case=case, full_name_ko="김가명", pseudonym="Mr K"
+    )
+    url = reverse("admin:archive_person_changelist")
+    assert "P-NAME" in admin_client.get(url, {"q": "김가명"}).content.decode()
+    assert "P-NAME" not in admin_client.get(url, {"q": "김가"}).content.decode()
