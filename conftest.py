@@ -24,3 +24,30 @@ def actor(db):
     from irum.archive.actors import system_actor
 
     return system_actor()
+
+
+@pytest.fixture
+def personas(db):
+    """alice: partner A editor; bob: partner A viewer; carol: partner B editor; dave: staff
+    with no partner; anonymous: nobody (DESIGN.md, Testing)."""
+    from django.contrib.auth import get_user_model
+
+    from irum.partners.models import Membership, Organization
+
+    User = get_user_model()
+    a = Organization.objects.create(slug="partner-a", name="Partner A")
+    b = Organization.objects.create(slug="partner-b", name="Partner B")
+    people = {}
+    for name, org, role in (
+        ("alice", a, "editor"),
+        ("bob", a, "viewer"),
+        ("carol", b, "editor"),
+        ("dave", None, None),
+    ):
+        # Staff flag on all four: it lets them log in to the admin, never see more.
+        user = User.objects.create_user(name, password=f"{name}-long-test-pass", is_staff=True)
+        if org is not None:
+            Membership.objects.create(user=user, organization=org, role=role)
+        people[name] = user
+    people["partner_a"], people["partner_b"] = a, b
+    return people

@@ -22,6 +22,7 @@ from irum.archive.forms import (
 from irum.archive.models import Case, Event, Person, Source
 from irum.archive.widgets import LabelledAutocompleteSelect
 from irum.gazetteer.models import Agency, Place
+from irum.partners import visibility
 from irum.vault.crypto import blind_index
 
 
@@ -30,7 +31,50 @@ def bind_actor(form_class: type[ServiceForm], request: HttpRequest) -> type[Serv
     return type(form_class.__name__, (form_class,), {"actor": request.user})
 
 
-class ServiceAdminMixin:
+def case_of(obj) -> Case | None:
+    """The case a record belongs to: visibility and change rights follow it."""
+    # Unsaved rows (a new person on the case page) may not have a parent yet.
+    if isinstance(obj, Case):
+        return obj
+    if isinstance(obj, Person):
+        return obj.case if obj.case_id else None
+    if isinstance(obj, Event):
+        return case_of(obj.person) if obj.person_id else None
+    return None
+
+
+class PartnerScopedMixin:
+    """Admin pages show a partner's staff only what irum.partners.visibility allows."""
+
+    def visible(self, user):
+        return visibility.visible_cases(user)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=self.visible(request.user).values("pk"))
+
+    def has_module_permission(self, request):
+        return request.user.is_staff and visibility.is_partner_member(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_staff and visibility.can_change_case(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not request.user.is_staff:
+            return False
+        if obj is None:
+            return visibility.can_change_case(request.user)
+        if isinstance(obj, Source):
+            # A source may support several cases; every one of them must be changeable.
+            return visibility.can_change_source(request.user, obj)
+        return visibility.can_change_case(request.user, case_of(obj))
+
+
+class ServiceAdminMixin(PartnerScopedMixin):
     """Route the main object's save through its form's service."""
 
     def get_form(self, request, obj=None, **kwargs):
@@ -50,6 +94,16 @@ class BoundInlineMixin:
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["form"] = bind_actor(self.form, request)
         return super().get_formset(request, obj, **kwargs)
+
+    # OBJ is the parent record; rights follow its case (a new case: any partner editor).
+    def has_add_permission(self, request, obj=None):
+        return visibility.can_change_case(request.user, case_of(obj) if obj else None)
+
+    def has_change_permission(self, request, obj=None):
+        return visibility.can_change_case(request.user, case_of(obj) if obj else None)
+
+    def has_view_permission(self, request, obj=None):
+        return visibility.is_partner_member(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -186,6 +240,9 @@ class CaseAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistoryA
 
 @admin.register(Person)
 class PersonAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
+    def visible(self, user):
+        return visibility.visible_persons(user)
+
     form = PersonStandaloneForm
     inlines = [EventInline]
     list_display = [
@@ -216,6 +273,9 @@ class PersonAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistor
 
 @admin.register(Event)
 class EventAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    def visible(self, user):
+        return visibility.visible_events(user)
+
     form = EventStandaloneForm
     list_display = [
         "person",
@@ -236,6 +296,9 @@ class EventAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    def visible(self, user):
+        return visibility.visible_sources(user)
+
     form = SourceForm
     list_display = ["ref", "kind", "date", "connection", "reliability", "consent_public"]
     list_filter = ["kind", "connection", "reliability", "consent_public"]

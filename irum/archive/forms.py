@@ -19,6 +19,8 @@ from irum.archive import services
 from irum.archive.models import Case, Event, Person, Source
 from irum.archive.widgets import LabelledAutocompleteSelectMultiple
 from irum.lib import dates
+from irum.partners import visibility
+from irum.partners.models import Organization
 
 
 class ServiceForm(forms.ModelForm):
@@ -73,6 +75,15 @@ class CaseForm(ServiceForm):
     def clean_reported_on(self) -> str:
         return _clean_edtf(self.cleaned_data.get("reported_on", ""))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields and not visibility.is_platform_admin(self.actor):
+            # Partner staff file cases under a partner they edit for, and nowhere else.
+            self.fields["owner"].queryset = Organization.objects.filter(
+                pk__in=visibility.partner_ids(self.actor, visibility.WRITE_ROLES)
+            )
+            self.fields["owner"].required = True
+
     def persist(self, *, actor):
         data = self.service_data()
         if self.instance.pk:
@@ -110,6 +121,12 @@ class PersonForm(ServiceForm):
 
     def clean_date_of_birth(self) -> str:
         return _clean_edtf(self.cleaned_data.get("date_of_birth", ""))
+
+    def clean_case(self):
+        case = self.cleaned_data.get("case")
+        if case is not None and not visibility.can_change_case(self.actor, case):
+            raise forms.ValidationError(_("You may not add persons to this case."))
+        return case
 
     def persist(self, *, actor):
         data = self.service_data()

@@ -140,6 +140,10 @@ class Case(TimeStamped):
         on_delete=models.PROTECT,
         related_name="owned_cases",
     )
+    # Partners a restricted case is shared with: their members may see it too.
+    shared_with = models.ManyToManyField(
+        Organization, verbose_name=_("shared with"), blank=True, related_name="shared_cases"
+    )
     title = models.CharField(_("title"), max_length=300, blank=True)
     summary_public = models.TextField(_("public summary"), blank=True)
     narrative_restricted = EncryptedTextField(_("restricted narrative"), blank=True)
