@@ -255,7 +255,14 @@ class PersonAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistor
         "status",
         "reason",
     ]
-    list_filter = ["sex", "status", "reason", "case__confidentiality", "home_province"]
+    list_filter = [
+        "sex",
+        "status",
+        "reason",
+        "case__confidentiality",
+        # Only provinces someone comes from, not the whole gazetteer.
+        ("home_province", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["case"]
     search_fields = ["ref", "public_id", "pseudonym", "case__ref"]
     readonly_fields = ["public_id"]

@@ -200,6 +200,7 @@ class Person(TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        limit_choices_to={"kind": "province"},
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UNKNOWN
