@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "nested_admin",
+    "axes",
     "irum.vault",
     "irum.audit",
     "irum.partners",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a refusal page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "irum.urls"
@@ -99,6 +102,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2 first: a stolen database must not give up staff passwords cheaply. Older hashes
+# still verify and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes counts failures and refuses a locked-out login before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("IRUM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("IRUM_LOGIN_COOLOFF_HOURS", 1)
+# Lock the username from the address that failed: a guesser is stopped, and a stranger
+# elsewhere cannot lock a documenter out of her own account.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
+# Sessions end: after a working day at most, and when the browser closes.
+SESSION_COOKIE_AGE = envint("IRUM_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
