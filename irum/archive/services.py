@@ -16,8 +16,10 @@ from django.db import models, transaction
 
 from irum.archive.chain import assign_chain_indexes, first_deprivation
 from irum.archive.models import Case, Event, EventSource, Person, Source
+from irum.audit.services import audit_record
 from irum.lib import dates
 from irum.vault.crypto import blind_index
+from irum.vault.fields import EncryptedTextField
 
 Actor = AbstractBaseUser | None
 
@@ -37,12 +39,63 @@ def _index_names(person: Person) -> None:
     person.full_name_ko_index = blind_index(person.full_name_ko)
 
 
+# Derived or bookkeeping columns: recomputed by services, not facts anyone changed.
+_NOT_AUDITED = {
+    "created_at",
+    "updated_at",
+    "chain_index",
+    "first_deprivation",
+    "date_lower",
+    "date_upper",
+    "full_name_index",
+    "full_name_ko_index",
+}
+
+
+def _changes(before: models.Model | None, after: models.Model) -> dict[str, list[object]]:
+    """What changed, for the audit log. An encrypted field is recorded as changed, never
+    with its values: the audit log must not become a second copy of the identities."""
+    changes: dict[str, list[object]] = {}
+    for field in after._meta.concrete_fields:
+        if field.primary_key or field.name in _NOT_AUDITED:
+            continue
+        old = getattr(before, field.attname) if before is not None else None
+        new = getattr(after, field.attname)
+        if before is not None and old == new:
+            continue
+        if before is None and new in (None, ""):
+            continue
+        if isinstance(field, EncryptedTextField):
+            changes[field.name] = ["(encrypted)", "(encrypted)"]
+        else:
+            changes[field.name] = [old, new]
+    return changes
+
+
+def _partner_of(obj: models.Model) -> object | None:
+    case = getattr(obj, "case", None) if not isinstance(obj, Case) else obj
+    if case is None and isinstance(obj, Event):
+        case = obj.person.case
+    return getattr(case, "owner", None)
+
+
 def _save(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:
+    """Validate and save OBJ, with its history row and its audit entry, in the caller's
+    transaction: the change and the record of it commit together or not at all."""
     obj._history_user = actor  # type: ignore[attr-defined]
     if change_reason:
         obj._change_reason = change_reason  # type: ignore[attr-defined]
     obj.full_clean(validate_unique=True)
+    before = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
     obj.save()
+    audit_record(
+        actor=actor,
+        kind="update" if before is not None else "create",
+        partner=_partner_of(obj),
+        record=obj,
+        changes=_changes(before, obj),
+        reason=change_reason,
+    )
 
 
 def _edtf(field: str, value: str) -> dates.DateBounds:

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
 from irum.archive.models import Case, Event, EventSource, Person, Source
+from irum.audit.services import audit_record
 from irum.exchange.formats import (
     CASES,
     EVENTS,
@@ -236,4 +237,14 @@ def workbook_export(*, actor: AbstractBaseUser | None, path: Path) -> ExportResu
             # UTF-8 with a BOM, so that Korean Excel opens it without mangling Hangul.
             with (path / sheet.filename).open("w", encoding="utf-8-sig", newline="") as fh:
                 counts[sheet.name] = _write_csv(fh, sheet)
+    audit_record(
+        actor=actor,
+        kind="export",
+        record_type="exchange.workbook",
+        record_id=path.name[:64],
+        summary="export to "
+        + path.name
+        + ": "
+        + ", ".join(f"{sheet} {n}" for sheet, n in counts.items()),
+    )
     return ExportResult(path=path, counts=counts)

@@ -42,6 +42,7 @@ from irum.archive.models import (
     Verification,
 )
 from irum.archive.services import new_public_id, person_reorder_events
+from irum.audit.services import audit_record
 from irum.exchange import bulk
 from irum.exchange.formats import CASES, EVENTS, PERSONS, SHEETS, SOURCES, Sheet
 from irum.exchange.problems import InputRejected, Problem
@@ -856,6 +857,20 @@ def write(
         appended = [person_pk[r] for r in chains if r not in new_person_pk]
         for person in Person.objects.filter(pk__in=appended):
             person_reorder_events(actor=actor, person=person)
+        # One audit entry for the import (its rows carry the same reason in history):
+        # an entry per row would double the import's cost and say nothing more.
+        audit_record(
+            actor=actor,
+            kind="import",
+            partner=partner,
+            record_type="exchange.workbook",
+            record_id=label[:64],
+            summary=(
+                f"import {label}: {len(plan.cases)} cases, {len(plan.persons)} persons, "
+                f"{len(plan.events)} events, {len(plan.sources)} sources"
+            ),
+            changes={"case_refs": [None, [c["ref"] for c in plan.cases][:1000]]},
+        )
     return ImportResult(
         cases=len(plan.cases),
         persons=len(plan.persons),

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.text import slugify
 
+from irum.audit.services import audit_record
 from irum.gazetteer.models import Agency, AgencyName, Place, PlaceKind, PlaceName, Precision
 from irum.lib.text import fold, loose
 
@@ -247,6 +248,14 @@ def gazetteer_load(
             agency.parent = agencies[row["parent"]]
             agency._history_user = actor  # type: ignore[attr-defined]
             agency.save(update_fields=["parent"])
+    audit_record(
+        actor=actor,
+        kind="import",
+        record_type="gazetteer.data",
+        record_id="gazetteer",
+        summary=f"gazetteer loaded: {len(provinces)} provinces, {len(by_name)} places, "
+        f"{len(agencies)} agencies",
+    )
     return GazetteerLoadResult(len(provinces), len(by_name), len(agencies))
 
 
