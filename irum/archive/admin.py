@@ -174,6 +174,7 @@ class PersonInline(BoundInlineMixin, nested_admin.NestedStackedInline):
                     ("ref", "pseudonym"),
                     ("sex", "birth_year", "home_province"),
                     ("status", "reason"),
+                    "opened_version",
                 ]
             },
         ),
@@ -220,7 +221,8 @@ class CaseAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistoryA
         ),
         (_("Public"), {"fields": ["summary_public"]}),
         (_("Restricted"), {"fields": ["narrative_restricted"]}),
-        (_("Record"), {"fields": [("created_at", "updated_at")]}),
+        # `opened_version` is a hidden field: it carries the copy's version for conflict checks.
+        (_("Record"), {"fields": [("created_at", "updated_at"), "opened_version"]}),
     ]
 
     def get_queryset(self, request):

@@ -26,11 +26,41 @@ from irum.partners.models import Organization
 class ServiceForm(forms.ModelForm):
     # Set per request by the admin (see ServiceAdminMixin.bind_actor).
     actor: ClassVar[AbstractBaseUser | None] = None
+    # The version of the record this form was opened on: saving from a stale copy is
+    # refused (archive.services._save), so two editors never overwrite each other. (Not
+    # named `version`: the admin refuses a form field named like a non-editable column.)
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if self.instance.pk and opened is not None:
+            current = (
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is not None and current != opened:
+                raise forms.ValidationError(
+                    _(
+                        "Someone else saved this record after you opened it. Nothing was "
+                        "saved: reload the page, check their change, and apply yours again."
+                    ),
+                    code="edit_conflict",
+                )
+        return cleaned
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values of the model's own fields (not extra form fields)."""
         model_fields = {f.name for f in self._meta.model._meta.concrete_fields}
-        return {name: value for name, value in self.cleaned_data.items() if name in model_fields}
+        data = {name: value for name, value in self.cleaned_data.items() if name in model_fields}
+        return data
 
     def persist(self, *, actor: AbstractBaseUser | None) -> models.Model:
         raise NotImplementedError
@@ -38,6 +68,10 @@ class ServiceForm(forms.ModelForm):
     def save(self, commit: bool = True) -> models.Model:
         if not commit:
             return super().save(commit=False)
+        opened = self.cleaned_data.get("opened_version")
+        if self.instance.pk and opened is not None:
+            # Save as the copy the editor opened: the service refuses it if it is stale.
+            self.instance.version = opened
         saved = self.persist(actor=self.actor)
         if saved is not self.instance:
             # The admin and nested formsets keep using form.instance afterwards (as the

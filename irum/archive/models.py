@@ -123,6 +123,9 @@ class Reliability(models.TextChoices):
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Optimistic concurrency: a save from a stale copy (an older version) is refused,
+    # never silently written over a colleague's change (archive.services._save).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         abstract = True

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F
 
 from irum.archive.chain import assign_chain_indexes, first_deprivation
 from irum.archive.models import Case, Event, EventSource, Person, Source
@@ -43,6 +44,7 @@ def _index_names(person: Person) -> None:
 _NOT_AUDITED = {
     "created_at",
     "updated_at",
+    "version",
     "chain_index",
     "first_deprivation",
     "date_lower",
@@ -79,6 +81,18 @@ def _partner_of(obj: models.Model) -> object | None:
     return getattr(case, "owner", None)
 
 
+class EditConflict(Exception):
+    """The record changed since the editor's copy was read."""
+
+    def __init__(self, obj: models.Model, *, current: int) -> None:
+        super().__init__(
+            f"{obj._meta.verbose_name} {obj} was changed by someone else (now version "
+            f"{current}, this copy is version {obj.version}); reload it and apply your "
+            "change again"
+        )
+        self.obj, self.current = obj, current
+
+
 def _save(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:
     """Validate and save OBJ, with its history row and its audit entry, in the caller's
     transaction: the change and the record of it commit together or not at all."""
@@ -86,7 +100,15 @@ def _save(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:
     if change_reason:
         obj._change_reason = change_reason  # type: ignore[attr-defined]
     obj.full_clean(validate_unique=True)
-    before = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+    manager = type(obj)._default_manager
+    before = manager.filter(pk=obj.pk).first() if obj.pk else None
+    if before is not None:
+        # Claim the next version only if nobody saved since this copy was read; the
+        # conditional UPDATE makes the check and the claim one atomic step.
+        claimed = manager.filter(pk=obj.pk, version=obj.version).update(version=F("version") + 1)
+        if not claimed:
+            raise EditConflict(obj, current=before.version)
+        obj.version += 1
     obj.save()
     audit_record(
         actor=actor,

@@ -599,6 +599,7 @@ _CASE_COLUMNS = (
     "owner_id",
     "created_at",
     "updated_at",
+    "version",
 )
 _PERSON_COLUMNS = (
     "ref",
@@ -622,6 +623,7 @@ _PERSON_COLUMNS = (
     "date_of_birth",
     "address",
     "family_contacts",
+    "version",
 )
 _SOURCE_COLUMNS = (
     "ref",
@@ -633,6 +635,7 @@ _SOURCE_COLUMNS = (
     "content_restricted",
     "created_at",
     "updated_at",
+    "version",
 )
 _EVENT_COLUMNS = (
     "seq",
@@ -650,6 +653,7 @@ _EVENT_COLUMNS = (
     "chain_index",
     "created_at",
     "updated_at",
+    "version",
 )
 _LINK_COLUMNS = ("event_id", "source_id")
 
@@ -741,6 +745,7 @@ def write(
                 owner_id,
                 stamp,
                 stamp,
+                1,
             )
             for c in plan.cases
         ]
@@ -774,6 +779,7 @@ def write(
                 "",
                 "",
                 "",
+                1,
             )
             for p in plan.persons
         ]
@@ -791,6 +797,7 @@ def write(
                 s["content_restricted"],
                 stamp,
                 stamp,
+                1,
             )
             for s in plan.sources
         ]
@@ -827,6 +834,7 @@ def write(
                 e["chain_index"],
                 stamp,
                 stamp,
+                1,
             )
             for person_ref, e, _refs, _key in plan.events
         ]

@@ -18,7 +18,7 @@ from irum.archive.models import Case, Event, EventSource, Person, Source
 
 # Row bookkeeping, not record content. An event's `position` is its order of entry, only
 # the last tie-breaker of the chain order, which the snapshot keeps as list order.
-_SKIP = {"id", "created_at", "updated_at"}
+_SKIP = {"id", "created_at", "updated_at", "version"}
 
 
 def _natural(obj: models.Model | None) -> str | None:
