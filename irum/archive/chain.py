@@ -8,7 +8,8 @@ orders events (services, importer, figures) uses this one key.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Any, Protocol
 
 _NO_SEQ = 2**31
@@ -31,11 +32,14 @@ def chain_key(event: Chainable) -> tuple[int, dt.date, int]:
     return chain_sort_key(event.seq, event.date_lower, event.position)
 
 
-def first_deprivation(ordered: Iterable[Any]) -> Any | None:
-    """The first arrest, abduction or detention of a chain already in order."""
+def first_deprivation(
+    ordered: Iterable[Any], kind: Callable[[Any], str] = attrgetter("kind")
+) -> Any | None:
+    """The first arrest, abduction or detention of a chain already in order. KIND reads an
+    event's kind (events are model instances, or the importer's row dicts)."""
     from irum.archive.models import DEPRIVATION_KINDS
 
-    return next((e for e in ordered if e.kind in DEPRIVATION_KINDS), None)
+    return next((e for e in ordered if kind(e) in DEPRIVATION_KINDS), None)
 
 
 def assign_chain_indexes(events: Iterable[Chainable]) -> Sequence[Chainable]:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from irum.archive.chain import chain_sort_key
+from irum.archive.chain import chain_sort_key, first_deprivation
 from irum.archive.models import (
-    DEPRIVATION_KINDS,
     Case,
     Confidentiality,
     Connection,
@@ -844,7 +844,9 @@ def write(
 
         first = []
         for person_ref, events in chains.items():
-            if person_ref in new_person_pk and (fdl := first_deprivation_row(events)):
+            if person_ref in new_person_pk and (
+                fdl := first_deprivation(events, kind=itemgetter("kind"))
+            ):
                 first.append((fdl["id"], new_person_pk[person_ref]))
         if first:
             with connection.cursor() as cursor:
@@ -890,10 +892,6 @@ def write(
 
 def event_chain_key(event: Row) -> tuple[int, Any, int]:
     return chain_sort_key(event["seq"], event["date_lower"], event["position"])
-
-
-def first_deprivation_row(ordered: list[Row]) -> Row | None:
-    return next((e for e in ordered if e["kind"] in DEPRIVATION_KINDS), None)
 
 
 def plan_existing_persons(plan: Plan, new: dict[str, int]) -> dict[str, int]:

@@ -67,7 +67,10 @@ class NameIndex(Generic[T]):
                 answer = exc
             self._answers[text] = answer
         if isinstance(answer, LookupError_):
-            raise answer
+            # A remembered exception is raised afresh each time: re-raising the same object
+            # would chain every earlier traceback onto it, and keep their frames alive,
+            # for each bad cell of a large import.
+            raise answer.with_traceback(None)
         return answer
 
     def _find(self, text: str) -> T:

@@ -58,3 +58,18 @@ def test_it_refuses_to_guess_which_body_mss_means(gazetteer):
 def test_it_says_when_a_place_is_unknown(gazetteer):
     with pytest.raises(NotFound):
         find_place("Atlantis")
+
+
+def test_a_remembered_miss_does_not_grow_its_traceback(gazetteer):
+    import traceback
+
+    from irum.gazetteer.lookup import place_index
+
+    index = place_index()
+    depths = []
+    for _ in range(3):
+        try:
+            index.find("Atlantis")
+        except NotFound as exc:
+            depths.append(len(traceback.extract_tb(exc.__traceback__)))
+    assert depths[0] == depths[1] == depths[2]
