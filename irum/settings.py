@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "simple_history",
     "nested_admin",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "irum.vault",
     "irum.audit",
     "irum.partners",
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "irum.archive",
     "irum.exchange",
     "irum.reports",
+    "irum.accounts",
+    "irum.backups",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +150,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "irum" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (attachments). `irum backup` archives this directory with the database.
+MEDIA_ROOT = Path(envstr("IRUM_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"
 
 LOGIN_URL = "admin:login"
 
@@ -159,6 +166,10 @@ SESSION_COOKIE_HTTPONLY = True
 # exist so that a hostile or mistaken upload is refused before it exhausts memory.
 IRUM_IMPORT_MAX_BYTES = envint("IRUM_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
 IRUM_IMPORT_MAX_ROWS = envint("IRUM_IMPORT_MAX_ROWS", 2_000_000)
+
+# Public statistics hide any count below this (DESIGN.md rule 2): a small count can
+# identify a person to someone who knows the family.
+IRUM_PUBLIC_MIN_COUNT = envint("IRUM_PUBLIC_MIN_COUNT", 5)
 
 LOGGING = {
     "version": 1,
