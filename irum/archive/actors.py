@@ -32,3 +32,17 @@ def command_actor(username: str | None) -> AbstractBaseUser:
         return User.objects.get(username=username)
     except User.DoesNotExist:
         raise CommandError(f"No user named {username!r}") from None
+
+
+def person_actor(username: str) -> AbstractBaseUser:
+    """The person a command acts for, whose rights apply (imports and exports). Not the
+    built-in system account, and not a disabled account: a command run by a person goes
+    through the same visibility rule as the admin."""
+    if username == SYSTEM_USERNAME:
+        raise CommandError(
+            f"{SYSTEM_USERNAME!r} is the built-in account; name the user you act for"
+        )
+    user = command_actor(username)
+    if not user.is_active:
+        raise CommandError(f"The account {username!r} is disabled")
+    return user

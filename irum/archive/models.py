@@ -120,12 +120,31 @@ class Reliability(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class LiveManager(models.Manager):
+    """Records not deleted. The default manager, so that every query of the archive
+    (visibility, figures, exports, related managers) leaves deleted records out."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic concurrency: a save from a stale copy (an older version) is refused,
     # never silently written over a colleague's change (archive.services._save).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Nothing is lost: deleting sets this, and an administrator can restore the record
+    # (archive.services.*_delete / *_restore). Records deleted together with their case
+    # or person carry the same time, which is how a restore finds them again.
+    deleted_at = models.DateTimeField(
+        _("deleted"), null=True, blank=True, editable=False, db_index=True
+    )
+
+    objects = LiveManager()
+    # Every row, deleted or not: for restoring, and for uniqueness checks (a deleted
+    # record keeps its ref and public id).
+    all_objects = models.Manager()  # noqa: DJ012 (ruff takes LiveManager() for a field)
 
     class Meta:
         abstract = True

@@ -14,6 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from irum.archive.chain import assign_chain_indexes, first_deprivation
 from irum.archive.models import Case, Event, EventSource, Person, Source
@@ -100,7 +102,9 @@ def _save(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:
     if change_reason:
         obj._change_reason = change_reason  # type: ignore[attr-defined]
     obj.full_clean(validate_unique=True)
-    manager = type(obj)._default_manager
+    _check_unique_with_deleted(obj)
+    # all_objects: a deleted record is still a record (restoring one is a save too).
+    manager = type(obj).all_objects
     before = manager.filter(pk=obj.pk).first() if obj.pk else None
     if before is not None:
         # Claim the next version only if nobody saved since this copy was read; the
@@ -118,6 +122,28 @@ def _save(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:
         changes=_changes(before, obj),
         reason=change_reason,
     )
+
+
+def _check_unique_with_deleted(obj: models.Model) -> None:
+    """full_clean checks uniqueness through the default manager, which leaves deleted
+    records out; the database does not. Say so plainly instead of failing on insert."""
+    for field in obj._meta.concrete_fields:
+        if not field.unique or field.primary_key:
+            continue
+        value = getattr(obj, field.attname)
+        if value in (None, ""):
+            continue
+        clash = type(obj).all_objects.filter(**{field.attname: value}, deleted_at__isnull=False)
+        if clash.exclude(pk=obj.pk).exists():
+            raise ValidationError(
+                {
+                    field.name: _(
+                        "%(value)s belongs to a deleted record; an administrator can "
+                        "restore it instead"
+                    )
+                    % {"value": value}
+                }
+            )
 
 
 def _edtf(field: str, value: str) -> dates.DateBounds:
@@ -265,3 +291,142 @@ def event_update(
     person_reorder_events(actor=actor, person=event.person)
     event.refresh_from_db(fields=["chain_index"])
     return event
+
+
+# -- deleting and restoring ------------------------------------------------------------
+#
+# Nothing is lost (DESIGN.md rule 3): a delete sets deleted_at on the record and on every
+# live record below it, all with the same time, and writes history rows and one audit
+# entry. A restore clears it on the record and on the records deleted with it (same
+# time), so what was deleted separately before stays deleted.
+
+
+def _mark(objs: list[models.Model], *, actor: Actor, when: Any, reason: str) -> None:
+    for obj in objs:
+        # A delete or restore is a new version: an editor's stale copy saved afterwards
+        # would otherwise silently undo it.
+        claimed = (
+            type(obj)
+            .all_objects.filter(pk=obj.pk, version=obj.version)
+            .update(version=F("version") + 1)
+        )
+        if not claimed:
+            current = type(obj).all_objects.values_list("version", flat=True).get(pk=obj.pk)
+            raise EditConflict(obj, current=current)
+        obj.version += 1
+        obj.deleted_at = when
+        obj._history_user = actor  # type: ignore[attr-defined]
+        if reason:
+            obj._change_reason = reason  # type: ignore[attr-defined]
+        # save() rather than a queryset update: each record gets its history row.
+        obj.save(update_fields=["deleted_at", "updated_at", "version"])
+
+
+def _below(obj: Case | Person, *, deleted_at: Any) -> list[models.Model]:
+    """The records under OBJ with the given deleted_at (None: the live ones)."""
+    if isinstance(obj, Case):
+        persons = Person.all_objects.filter(case=obj, deleted_at=deleted_at)
+        events = Event.all_objects.filter(person__case=obj, deleted_at=deleted_at)
+        if deleted_at is None:
+            persons, events = (
+                persons.filter(deleted_at__isnull=True),
+                events.filter(deleted_at__isnull=True),
+            )
+        return [*persons, *events]
+    events = Event.all_objects.filter(person=obj, deleted_at=deleted_at)
+    if deleted_at is None:
+        events = events.filter(deleted_at__isnull=True)
+    return list(events)
+
+
+def _soft_delete(obj: models.Model, *, actor: Actor, reason: str) -> models.Model:
+    if obj.deleted_at is not None:
+        raise ValidationError(_("%(record)s is already deleted.") % {"record": obj})
+    when = timezone.now()
+    below = _below(obj, deleted_at=None) if isinstance(obj, Case | Person) else []
+    _mark([obj, *below], actor=actor, when=when, reason=reason)
+    audit_record(
+        actor=actor,
+        kind="delete",
+        partner=_partner_of(obj),
+        record=obj,
+        changes={"deleted_with": len(below)},
+        reason=reason,
+    )
+    return obj
+
+
+def _restore(obj: models.Model, *, actor: Actor, reason: str) -> models.Model:
+    if obj.deleted_at is None:
+        raise ValidationError(_("%(record)s is not deleted.") % {"record": obj})
+    parent = obj.case if isinstance(obj, Person) else obj.person if isinstance(obj, Event) else None
+    if parent is not None and parent.deleted_at is not None:
+        raise ValidationError(
+            _("Restore %(parent)s first: %(record)s belongs to it.")
+            % {"parent": parent, "record": obj}
+        )
+    below = _below(obj, deleted_at=obj.deleted_at) if isinstance(obj, Case | Person) else []
+    _mark([obj, *below], actor=actor, when=None, reason=reason)
+    audit_record(
+        actor=actor,
+        kind="restore",
+        partner=_partner_of(obj),
+        record=obj,
+        changes={"restored_with": len(below)},
+        reason=reason,
+    )
+    return obj
+
+
+def _rechain(persons: set[int], *, actor: Actor) -> None:
+    for person in Person.objects.filter(pk__in=persons):
+        person_reorder_events(actor=actor, person=person)
+
+
+@transaction.atomic
+def case_delete(*, actor: Actor, case: Case, change_reason: str = "") -> Case:
+    return _soft_delete(case, actor=actor, reason=change_reason)
+
+
+@transaction.atomic
+def case_restore(*, actor: Actor, case: Case, change_reason: str = "") -> Case:
+    _restore(case, actor=actor, reason=change_reason)
+    _rechain(set(Person.objects.filter(case=case).values_list("pk", flat=True)), actor=actor)
+    return case
+
+
+@transaction.atomic
+def person_delete(*, actor: Actor, person: Person, change_reason: str = "") -> Person:
+    return _soft_delete(person, actor=actor, reason=change_reason)
+
+
+@transaction.atomic
+def person_restore(*, actor: Actor, person: Person, change_reason: str = "") -> Person:
+    _restore(person, actor=actor, reason=change_reason)
+    _rechain({person.pk}, actor=actor)
+    return person
+
+
+@transaction.atomic
+def event_delete(*, actor: Actor, event: Event, change_reason: str = "") -> Event:
+    _soft_delete(event, actor=actor, reason=change_reason)
+    # The chain, and so the person's first deprivation of liberty, is of live events.
+    _rechain({event.person_id}, actor=actor)
+    return event
+
+
+@transaction.atomic
+def event_restore(*, actor: Actor, event: Event, change_reason: str = "") -> Event:
+    _restore(event, actor=actor, reason=change_reason)
+    _rechain({event.person_id}, actor=actor)
+    return event
+
+
+@transaction.atomic
+def source_delete(*, actor: Actor, source: Source, change_reason: str = "") -> Source:
+    return _soft_delete(source, actor=actor, reason=change_reason)
+
+
+@transaction.atomic
+def source_restore(*, actor: Actor, source: Source, change_reason: str = "") -> Source:
+    return _restore(source, actor=actor, reason=change_reason)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from irum.archive.models import Case, Event, EventSource, Person, Source
@@ -29,6 +30,7 @@ from irum.exchange.formats import (
 )
 from irum.gazetteer.lookup import Ambiguous, NotFound, place_index
 from irum.gazetteer.models import Agency
+from irum.partners import visibility
 
 CHUNK = 5000
 # Excel holds at most this many characters in a cell, and openpyxl silently cuts a longer
@@ -57,8 +59,31 @@ class ExportResult:
     counts: dict[str, int]
 
 
-def _cases() -> Iterator[list[str]]:
-    for c in Case.objects.order_by("ref").iterator(chunk_size=CHUNK):
+@dataclass(frozen=True)
+class Scope:
+    """The records an export may hold: what its user may see (irum.partners.visibility)."""
+
+    cases: QuerySet[Case]
+    persons: QuerySet[Person]
+    events: QuerySet[Event]
+    sources: QuerySet[Source]
+
+    @classmethod
+    def for_user(cls, user: AbstractBaseUser | None) -> Scope:
+        if visibility.is_operator(user):
+            return cls(
+                Case.objects.all(), Person.objects.all(), Event.objects.all(), Source.objects.all()
+            )
+        return cls(
+            visibility.visible_cases(user),
+            visibility.visible_persons(user),
+            visibility.visible_events(user),
+            visibility.visible_sources(user),
+        )
+
+
+def _cases(scope: Scope) -> Iterator[list[str]]:
+    for c in scope.cases.order_by("ref").iterator(chunk_size=CHUNK):
         yield [
             c.ref,
             c.public_id,
@@ -71,9 +96,9 @@ def _cases() -> Iterator[list[str]]:
         ]
 
 
-def _persons() -> Iterator[list[str]]:
+def _persons(scope: Scope) -> Iterator[list[str]]:
     rows = (
-        Person.objects.select_related("case", "home_province")
+        scope.persons.select_related("case", "home_province")
         .order_by("case__ref", "position", "pk")
         .iterator(chunk_size=CHUNK)
     )
@@ -94,8 +119,8 @@ def _persons() -> Iterator[list[str]]:
         ]
 
 
-def _sources() -> Iterator[list[str]]:
-    for s in Source.objects.order_by("ref").iterator(chunk_size=CHUNK):
+def _sources(scope: Scope) -> Iterator[list[str]]:
+    for s in scope.sources.order_by("ref").iterator(chunk_size=CHUNK):
         yield [
             s.ref,
             s.kind,
@@ -107,7 +132,7 @@ def _sources() -> Iterator[list[str]]:
         ]
 
 
-def _events() -> Iterator[list[str]]:
+def _events(scope: Scope) -> Iterator[list[str]]:
     index = place_index()
     place_label: dict[int, str] = {}
     for place in index.by_pk.values():
@@ -120,13 +145,14 @@ def _events() -> Iterator[list[str]]:
     agency_slug: dict[int, str] = dict(Agency.objects.values_list("pk", "slug"))
     sources_of: dict[int, list[str]] = defaultdict(list)
     for event_id, ref in (
-        EventSource.objects.order_by("pk")
+        EventSource.objects.filter(event__in=scope.events.values("pk"))
+        .order_by("pk")
         .values_list("event_id", "source__ref")
         .iterator(chunk_size=CHUNK)
     ):
         sources_of[event_id].append(ref)
     rows = (
-        Event.objects.order_by("person__case__ref", "person__position", "person_id", "chain_index")
+        scope.events.order_by("person__case__ref", "person__position", "person_id", "chain_index")
         .values_list(
             "pk",
             "person__ref",
@@ -167,19 +193,19 @@ _PRODUCERS = {
 }
 
 
-def _write_csv(fh: io.TextIOBase, sheet: Sheet) -> int:
+def _write_csv(fh: io.TextIOBase, sheet: Sheet, scope: Scope) -> int:
     writer = csv.writer(fh, lineterminator="\r\n")
     writer.writerow(sheet.columns)
     n = 0
-    for row in _PRODUCERS[sheet.name]():
+    for row in _PRODUCERS[sheet.name](scope):
         writer.writerow([neutralise(v) for v in row])
         n += 1
     return n
 
 
-def _write_xlsx_rows(ws: Any, sheet: Sheet) -> int:
+def _write_xlsx_rows(ws: Any, sheet: Sheet, scope: Scope) -> int:
     n = 0
-    for row in _PRODUCERS[sheet.name]():
+    for row in _PRODUCERS[sheet.name](scope):
         # Strings are written as text cells; neutralising keeps them inert when the sheet
         # is saved back to CSV by a spreadsheet.
         cells = [xlsx_escape(neutralise(v)) for v in row]
@@ -204,8 +230,10 @@ def _write_xlsx_rows(ws: Any, sheet: Sheet) -> int:
 
 
 def workbook_export(*, actor: AbstractBaseUser | None, path: Path) -> ExportResult:
-    """Write the archive to PATH: .xlsx, .zip of CSVs, or a folder of CSVs."""
+    """Write what ACTOR may see of the archive to PATH: .xlsx, .zip of CSVs, or a
+    folder of CSVs. (The system operator account exports everything.)"""
     path = Path(path)
+    scope = Scope.for_user(actor)
     counts: dict[str, int] = {}
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -216,7 +244,7 @@ def workbook_export(*, actor: AbstractBaseUser | None, path: Path) -> ExportResu
             for sheet in SHEETS:
                 ws = book.create_sheet(sheet.name)
                 ws.append(list(sheet.columns))
-                counts[sheet.name] = _write_xlsx_rows(ws, sheet)
+                counts[sheet.name] = _write_xlsx_rows(ws, sheet, scope)
         except ExportError:
             # Finish the half-written sheets so openpyxl does not complain when they are
             # collected; nothing is saved to PATH.
@@ -229,14 +257,14 @@ def workbook_export(*, actor: AbstractBaseUser | None, path: Path) -> ExportResu
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for sheet in SHEETS:
                 buffer = io.StringIO()
-                counts[sheet.name] = _write_csv(buffer, sheet)
+                counts[sheet.name] = _write_csv(buffer, sheet, scope)
                 archive.writestr(sheet.filename, "\ufeff" + buffer.getvalue())
     else:
         path.mkdir(parents=True, exist_ok=True)
         for sheet in SHEETS:
             # UTF-8 with a BOM, so that Korean Excel opens it without mangling Hangul.
             with (path / sheet.filename).open("w", encoding="utf-8-sig", newline="") as fh:
-                counts[sheet.name] = _write_csv(fh, sheet)
+                counts[sheet.name] = _write_csv(fh, sheet, scope)
     audit_record(
         actor=actor,
         kind="export",

@@ -53,6 +53,7 @@ from irum.gazetteer.services import place_slug, place_upsert
 from irum.lib import dates
 from irum.lib.countries import ISO_ALPHA2
 from irum.lib.text import fold
+from irum.partners import visibility
 from irum.partners.models import Organization
 from irum.vault.crypto import blind_index
 from irum.vault.fields import EncryptedTextField
@@ -73,6 +74,7 @@ class Plan:
     cases: list[Row] = field(default_factory=list)
     persons: list[Row] = field(default_factory=list)
     person_case_ref: dict[str, str] = field(default_factory=dict)
+    person_sheet_rows: list[int] = field(default_factory=list)  # where each person came from
     sources: list[Row] = field(default_factory=list)
     # (person_ref, event row, source refs, key of a new place or None)
     events: list[tuple[str, Row, list[str], str | None]] = field(default_factory=list)
@@ -88,6 +90,8 @@ class ImportResult:
     places_created: int = 0
     dry_run: bool = False
     problems: list[Problem] = field(default_factory=list)
+    # Rows whose person is probably already recorded: warnings, not problems.
+    likely_duplicates: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -102,8 +106,9 @@ def _values(choices: type[models.TextChoices]) -> frozenset[str]:
 
 
 class _Validator:
-    def __init__(self, sheets: dict[str, RawSheet]) -> None:
+    def __init__(self, sheets: dict[str, RawSheet], user: AbstractBaseUser | None) -> None:
         self.sheets = sheets
+        self.user = user
         self.problems: list[Problem] = []
         self.plan = Plan()
         self.places: NameIndex[Place] = place_index()
@@ -279,9 +284,24 @@ class _Validator:
         self.check_structure()
         if self.problems:
             return self.plan
-        self.existing_cases = dict(Case.objects.values_list("ref", "pk"))
-        self.existing_persons = dict(Person.objects.values_list("ref", "pk"))
-        self.existing_sources = dict(Source.objects.values_list("ref", "pk"))
+        # What the workbook may refer to: cases and persons the user may change, sources
+        # the user may see (irum.partners.visibility). A ref is taken if any record has
+        # it, deleted or another partner's: refs are unique across the archive.
+        if visibility.is_operator(self.user):
+            cases, sources = Case.objects.all(), Source.objects.all()
+        else:
+            cases, sources = (
+                visibility.changeable_cases(self.user),
+                visibility.visible_sources(self.user),
+            )
+        self.existing_cases = dict(cases.values_list("ref", "pk"))
+        self.existing_persons = dict(
+            Person.objects.filter(case__in=cases.values("pk")).values_list("ref", "pk")
+        )
+        self.existing_sources = dict(sources.values_list("ref", "pk"))
+        self.taken_cases = set(Case.all_objects.values_list("ref", flat=True))
+        self.taken_persons = set(Person.all_objects.values_list("ref", flat=True))
+        self.taken_sources = set(Source.all_objects.values_list("ref", flat=True))
         self.case_refs: set[str] = set()
         self.person_refs: set[str] = set()
         self.source_refs: set[str] = set()
@@ -295,9 +315,9 @@ class _Validator:
     def validate_cases(self, raw: RawSheet) -> None:
         s = CASES.name
         public_ids: set[str] = set()
-        existing_ids = set(Case.objects.values_list("public_id", flat=True))
+        existing_ids = set(Case.all_objects.values_list("public_id", flat=True))
         for row, data in iter_dicts(raw):
-            ref = self.ref(s, row, data, "case_ref", self.case_refs, self.existing_cases)
+            ref = self.ref(s, row, data, "case_ref", self.case_refs, self.taken_cases)
             reported = self.edtf(s, row, data, "reported_on")
             self.plan.cases.append(
                 dict(
@@ -319,17 +339,21 @@ class _Validator:
     def validate_persons(self, raw: RawSheet) -> None:
         s = PERSONS.name
         public_ids: set[str] = set()
-        existing_ids = set(Person.objects.values_list("public_id", flat=True))
+        existing_ids = set(Person.all_objects.values_list("public_id", flat=True))
         positions: dict[str, int] = defaultdict(int)
         this_year = timezone.now().year
         for row, data in iter_dicts(raw):
-            ref = self.ref(s, row, data, "person_ref", self.person_refs, self.existing_persons)
+            ref = self.ref(s, row, data, "person_ref", self.person_refs, self.taken_persons)
             case_ref = self.text(s, row, data, "case_ref", 64)
             if not case_ref:
                 self.required(s, row, data, "case_ref")
             elif case_ref not in self.case_refs and case_ref not in self.existing_cases:
                 self.problem(
-                    s, row, "case_ref", case_ref, _("is not a case in cases.csv or in the archive")
+                    s,
+                    row,
+                    "case_ref",
+                    case_ref,
+                    _("is not a case in cases.csv or one you may change in the archive"),
                 )
             birth_year = None
             raw_year = self.text(s, row, data, "birth_year")
@@ -377,6 +401,7 @@ class _Validator:
             )
             positions[case_ref] += 1
             self.plan.persons.append(person)
+            self.plan.person_sheet_rows.append(row)
             self.plan.person_case_ref[ref] = case_ref
         # Persons added to a case already in the archive come after the ones it has.
         in_archive = {self.existing_cases[r] for r in positions if r in self.existing_cases}
@@ -388,7 +413,7 @@ class _Validator:
     def validate_sources(self, raw: RawSheet) -> None:
         s = SOURCES.name
         for row, data in iter_dicts(raw):
-            ref = self.ref(s, row, data, "source_ref", self.source_refs, self.existing_sources)
+            ref = self.ref(s, row, data, "source_ref", self.source_refs, self.taken_sources)
             date = self.edtf(s, row, data, "date")
             consent_raw = self.text(s, row, data, "consent_public")
             consent = consent_raw.casefold() in _YES
@@ -468,7 +493,7 @@ class _Validator:
                     row,
                     "person_ref",
                     person_ref,
-                    _("is not a person in persons.csv or in the archive"),
+                    _("is not a person in persons.csv or one you may change in the archive"),
                 )
             seq = None
             raw_seq = self.text(s, row, data, "seq")
@@ -511,7 +536,7 @@ class _Validator:
                         row,
                         "source_refs",
                         ref,
-                        _("is not a source in sources.csv or in the archive"),
+                        _("is not a source in sources.csv or one you may see in the archive"),
                     )
             event = dict(
                 seq=seq,
@@ -545,7 +570,7 @@ class _Validator:
             event["position"] += after.get(self.existing_persons.get(person_ref), 0)
         if archive_seqs:
             taken = set(
-                Event.objects.filter(person_id__in=in_archive, seq__isnull=False).values_list(
+                Event.all_objects.filter(person_id__in=in_archive, seq__isnull=False).values_list(
                     "person__ref", "seq"
                 )
             )
@@ -575,14 +600,77 @@ def _next_positions(
     return {pk: last + 1 for pk, last in rows}
 
 
-def validate(path: Path) -> tuple[Plan, list[Problem]]:
+def validate(path: Path, user: AbstractBaseUser | None = None) -> tuple[Plan, list[Problem]]:
+    """Check every row as USER (whose rights decide which archive records the workbook
+    may refer to). The system operator account may refer to any."""
     try:
         sheets = read_workbook(path)
     except InputRejected as exc:
         return Plan(), exc.problems
-    validator = _Validator(sheets)
+    validator = _Validator(sheets, user)
     plan = validator.run()
     return plan, validator.problems
+
+
+_NAME_COLUMNS = (("full_name", "full_name_index"), ("full_name_ko", "full_name_ko_index"))
+
+
+def likely_duplicates(plan: Plan, user: AbstractBaseUser | None) -> list[Problem]:
+    """Rows naming a person whose full name (Latin or Hangul, however typed) is already
+    in the archive, in any partner's records, or twice in the workbook.
+
+    Matched through the blind index: no name is decrypted or compared in the clear. A
+    match in a case the user may see names that case's person; a match elsewhere says
+    only that another partner holds the name, so that the partners can compare notes
+    without this import revealing the other record."""
+    wanted: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for row, person in zip(plan.person_sheet_rows, plan.persons, strict=True):
+        for column, _index in _NAME_COLUMNS:
+            index = blind_index(person[column]) if person[column] else ""
+            if index:
+                wanted[index].append((row, column))
+    if not wanted:
+        return []
+    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    keys = list(wanted)
+    for start in range(0, len(keys), 500):  # keep each IN list within SQLite's limits
+        chunk = keys[start : start + 500]
+        rows = Person.objects.filter(
+            models.Q(full_name_index__in=chunk) | models.Q(full_name_ko_index__in=chunk)
+        ).values_list("full_name_index", "full_name_ko_index", "public_id", "case_id")
+        for latin, hangul, public_id, case_id in rows:
+            for index in {latin, hangul} & set(chunk):
+                found[index].append((case_id, public_id))
+    visible = set(visibility.visible_cases(user).values_list("pk", flat=True)) if found else set()
+    notices: list[Problem] = []
+    for index, places in wanted.items():
+        for row, column in places:
+            others = [r for r in places if r != (row, column)]
+            if others:
+                notices.append(
+                    Problem(
+                        PERSONS.name,
+                        row,
+                        column,
+                        "",
+                        _("has the same name as row %(row)d of this sheet (a likely duplicate)")
+                        % {"row": others[0][0]},
+                    )
+                )
+            for case_id, public_id in found.get(index, []):
+                if case_id in visible:
+                    reason = _(
+                        "has the same name as person %(id)s already in the archive "
+                        "(a likely duplicate)"
+                    ) % {"id": public_id}
+                else:
+                    reason = _(
+                        "has the same name as a person recorded by another partner (a likely "
+                        "duplicate); ask the administrator to put you in touch"
+                    )
+                notices.append(Problem(PERSONS.name, row, column, "", reason))
+    notices.sort(key=lambda p: (p.row or 0, p.column))
+    return notices
 
 
 # Columns written for each sheet, in insert order (the row dicts' keys plus the ones the
@@ -701,7 +789,12 @@ def _insert(
 
 
 def write(
-    plan: Plan, *, actor: AbstractBaseUser | None, partner: Organization | None, label: str
+    plan: Plan,
+    *,
+    actor: AbstractBaseUser | None,
+    partner: Organization | None,
+    label: str,
+    duplicates: int = 0,
 ) -> ImportResult:
     now = timezone.now()
     stamp = bulk.adapt_datetime(now)
@@ -879,7 +972,10 @@ def write(
                 f"import {label}: {len(plan.cases)} cases, {len(plan.persons)} persons, "
                 f"{len(plan.events)} events, {len(plan.sources)} sources"
             ),
-            changes={"case_refs": [None, [c["ref"] for c in plan.cases][:1000]]},
+            changes={
+                "case_refs": [None, [c["ref"] for c in plan.cases][:1000]],
+                "likely_duplicates": duplicates,
+            },
         )
     return ImportResult(
         cases=len(plan.cases),
@@ -914,10 +1010,16 @@ def workbook_import(
     partner: Organization | None = None,
     dry_run: bool = False,
 ) -> ImportResult:
-    """Import a workbook all or nothing. Returns the counts, or every problem found."""
-    plan, problems = validate(Path(path))
+    """Import a workbook all or nothing, as ACTOR, whose rights apply: new cases go to
+    PARTNER, which ACTOR must edit for; rows may add to cases ACTOR may change. Returns
+    the counts, or every problem found."""
+    refused = _partner_refused(actor, partner)
+    if refused:
+        return ImportResult(problems=[Problem("", None, "", "", refused)], dry_run=dry_run)
+    plan, problems = validate(Path(path), actor)
     if problems:
         return ImportResult(problems=problems, dry_run=dry_run)
+    duplicates = likely_duplicates(plan, actor)
     if dry_run:
         return ImportResult(
             cases=len(plan.cases),
@@ -926,8 +1028,25 @@ def workbook_import(
             sources=len(plan.sources),
             places_created=len(plan.new_places),
             dry_run=True,
+            likely_duplicates=duplicates,
         )
-    return write(plan, actor=actor, partner=partner, label=Path(path).name)
+    result = write(
+        plan, actor=actor, partner=partner, label=Path(path).name, duplicates=len(duplicates)
+    )
+    result.likely_duplicates = duplicates
+    return result
+
+
+def _partner_refused(actor: AbstractBaseUser | None, partner: Organization | None) -> str:
+    if visibility.is_operator(actor):
+        return ""
+    if not visibility.partner_ids(actor, visibility.WRITE_ROLES):
+        return _("Only editors of a partner organisation may import.")
+    if partner is None:
+        return _("Name the partner organisation that will own the new cases (--partner).")
+    if partner.pk not in visibility.partner_ids(actor, visibility.WRITE_ROLES):
+        return _("You may import only for a partner organisation you edit for.")
+    return ""
 
 
 __all__ = ["ImportResult", "Problem", "workbook_import"]

@@ -115,5 +115,72 @@ def can_change_source(user: User, source: Source) -> bool:
     return owners <= writable
 
 
+def changeable_cases(user: User) -> QuerySet[Case]:
+    """Cases USER may change: those of partners where USER is an editor or administrator."""
+    if is_platform_admin(user):
+        return Case.objects.all()
+    return Case.objects.filter(owner_id__in=partner_ids(user, WRITE_ROLES))
+
+
+def is_operator(user: User) -> bool:
+    """The platform administrator, or the built-in `irum-system` account that internal
+    commands (demo data, benchmarks) act as. That account cannot log in: only someone
+    already holding the server acts as it. Command-line imports and exports by people
+    name a real user (`--actor`), whose rights apply."""
+    from irum.archive.actors import SYSTEM_USERNAME
+
+    if is_platform_admin(user):
+        return True
+    return bool(
+        user is not None
+        and getattr(user, "username", None) == SYSTEM_USERNAME
+        and not user.is_active
+        and not user.has_usable_password()
+    )
+
+
+# -- deleted records ----------------------------------------------------------------------
+# Deleted records are out of every list above (the archive's default managers leave them
+# out). Restoring is for the platform administrator and the administrators of the owner
+# partner; they see the deleted records of their partner's cases here.
+
+
+def restorable_cases(user: User) -> QuerySet[Case]:
+    deleted = Case.all_objects.filter(deleted_at__isnull=False)
+    if is_platform_admin(user):
+        return deleted
+    return deleted.filter(owner_id__in=partner_ids(user, (Role.ADMIN,)))
+
+
+def restorable_persons(user: User) -> QuerySet[Person]:
+    deleted = Person.all_objects.filter(deleted_at__isnull=False)
+    if is_platform_admin(user):
+        return deleted
+    return deleted.filter(case__owner_id__in=partner_ids(user, (Role.ADMIN,)))
+
+
+def restorable_events(user: User) -> QuerySet[Event]:
+    deleted = Event.all_objects.filter(deleted_at__isnull=False)
+    if is_platform_admin(user):
+        return deleted
+    return deleted.filter(person__case__owner_id__in=partner_ids(user, (Role.ADMIN,)))
+
+
+def restorable_sources(user: User) -> QuerySet[Source]:
+    deleted = Source.all_objects.filter(deleted_at__isnull=False)
+    if is_platform_admin(user):
+        return deleted
+    orgs = partner_ids(user, (Role.ADMIN,))
+    if not orgs:
+        return deleted.none()
+    # Like changing a source: every case it supports must be the admin's partner's.
+    foreign = Case.all_objects.exclude(owner_id__in=orgs).values("pk")
+    return deleted.exclude(events__person__case__in=foreign)
+
+
+def can_restore(user: User) -> bool:
+    return is_platform_admin(user) or bool(partner_ids(user, (Role.ADMIN,)))
+
+
 def is_partner_member(user: User) -> bool:
     return is_platform_admin(user) or bool(partner_ids(user))

@@ -108,6 +108,8 @@ _PREPARE = textwrap.dedent(
 
     call_command("migrate", verbosity=0)
     gazetteer_load(actor=None)
+    from django.contrib.auth import get_user_model
+    get_user_model().objects.create_superuser("op", password="operator-long-test-pass")
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
@@ -141,7 +143,9 @@ def test_it_leaves_the_database_file_byte_for_byte_unchanged(tmp_path):
     path = write_workbook(tmp_path, book)
     before = _digest(db)
 
-    failed = subprocess.run([sys.executable, "-m", "irum.manage", "import", str(path)], **run)
+    failed = subprocess.run(
+        [sys.executable, "-m", "irum.manage", "import", str(path), "--actor", "op"], **run
+    )
 
     assert failed.returncode != 0
     assert "events row 5, agency: 'MSS' is ambiguous" in failed.stderr

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from irum.archive.actors import command_actor
+from irum.archive.actors import person_actor
 from irum.exchange.exporter import ExportError, workbook_export
 
 
@@ -12,11 +12,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--actor", help="username recorded as the author of the export")
+        parser.add_argument(
+            "--actor",
+            required=True,
+            help="the user exporting: the export holds only what they may see, and is "
+            "recorded in the audit log as theirs",
+        )
 
     def handle(self, *args, path, actor=None, **options):
         try:
-            result = workbook_export(actor=command_actor(actor), path=Path(path))
+            result = workbook_export(actor=person_actor(actor), path=Path(path))
         except ExportError as exc:
             raise CommandError(str(exc)) from None
         # Sheet names are the format's identifiers (docs/workbook.md), never translated.

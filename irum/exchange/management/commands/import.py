@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from irum.archive.actors import command_actor
+from irum.archive.actors import person_actor
 from irum.exchange.importer import workbook_import
 from irum.partners.models import Organization
 
@@ -19,7 +19,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--partner", help="slug of the partner organisation that owns the cases"
         )
-        parser.add_argument("--actor", help="username recorded as the author of the change")
+        parser.add_argument(
+            "--actor",
+            required=True,
+            help="the user importing: their partner rights apply, and they are recorded as "
+            "the author of the change",
+        )
 
     def handle(self, *args, path, dry_run=False, partner=None, actor=None, **options):
         owner = None
@@ -34,10 +39,12 @@ class Command(BaseCommand):
         # the database exactly as it was.
         with transaction.atomic():
             result = workbook_import(
-                actor=command_actor(actor), path=Path(path), partner=owner, dry_run=dry_run
+                actor=person_actor(actor), path=Path(path), partner=owner, dry_run=dry_run
             )
             if result.problems or dry_run:
                 transaction.set_rollback(True)
+        for notice in result.likely_duplicates:
+            self.stderr.write(_("warning: %(notice)s") % {"notice": notice})
         if result.problems:
             for problem in result.problems:
                 self.stderr.write(str(problem))
