@@ -4,12 +4,15 @@ screen (django-nested-admin). Every save goes through the archive services."""
 from __future__ import annotations
 
 import nested_admin
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from irum.archive import services
 from irum.archive.forms import (
     CaseForm,
     EventForm,
@@ -19,8 +22,18 @@ from irum.archive.forms import (
     ServiceForm,
     SourceForm,
 )
-from irum.archive.models import Case, Event, Person, Source
+from irum.archive.models import (
+    Case,
+    DeletedCase,
+    DeletedEvent,
+    DeletedPerson,
+    DeletedSource,
+    Event,
+    Person,
+    Source,
+)
 from irum.archive.widgets import LabelledAutocompleteSelect
+from irum.audit.services import audit_record
 from irum.gazetteer.models import Agency, Place
 from irum.partners import visibility
 from irum.vault.crypto import blind_index
@@ -74,8 +87,44 @@ class PartnerScopedMixin:
         return visibility.can_change_case(request.user, case_of(obj))
 
 
+_DELETE = {
+    Case: (services.case_delete, "case"),
+    Person: (services.person_delete, "person"),
+    Event: (services.event_delete, "event"),
+    Source: (services.source_delete, "source"),
+}
+_RESTORE = {
+    Case: (services.case_restore, "case"),
+    Person: (services.person_restore, "person"),
+    Event: (services.event_restore, "event"),
+    Source: (services.source_restore, "source"),
+}
+_DELETE_REASON = "deleted in the admin"  # stored data: English, whoever deleted
+
+
+def _concrete(obj):
+    """A deleted-record proxy row as its archive model, for the services."""
+    model = obj._meta.concrete_model
+    if type(obj) is model:
+        return obj
+    return model.all_objects.get(pk=obj.pk)
+
+
+def audit_restricted_view(request: HttpRequest, obj, *, summary: str) -> None:
+    """Every view of a record's restricted fields leaves an audit entry (issue 3)."""
+    case = case_of(obj)
+    audit_record(
+        actor=request.user,
+        kind="view_restricted",
+        partner=case.owner if case is not None else None,
+        record=obj,
+        summary=summary,
+    )
+
+
 class ServiceAdminMixin(PartnerScopedMixin):
-    """Route the main object's save through its form's service."""
+    """Route the main object's save through its form's service, and its delete through
+    the soft-delete service: nothing is lost, and an administrator can restore it."""
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = bind_actor(self.form, request)
@@ -86,8 +135,65 @@ class ServiceAdminMixin(PartnerScopedMixin):
         form.save(commit=True)
 
     def has_delete_permission(self, request, obj=None):
-        # Nothing is lost: records are never hard-deleted from the admin.
-        return False
+        # Deleting is soft (the record is marked, never removed) and follows the right
+        # to change the record.
+        return self.has_change_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # Django's own summary collects related rows for a hard delete and stops at the
+        # PROTECT foreign keys; a soft delete marks the records below instead. Say so.
+        objs = list(objs)
+        below: list[str] = []
+        for obj in objs:
+            if isinstance(obj, Case):
+                n_persons = Person.objects.filter(case=obj).count()
+                n_events = Event.objects.filter(person__case=obj).count()
+                below.append(
+                    ngettext(
+                        "%(n)d person and their events (%(e)d) are deleted with %(obj)s",
+                        "%(n)d persons and their events (%(e)d) are deleted with %(obj)s",
+                        n_persons,
+                    )
+                    % {"n": n_persons, "e": n_events, "obj": obj}
+                )
+            elif isinstance(obj, Person):
+                n_events = Event.objects.filter(person=obj).count()
+                below.append(
+                    ngettext(
+                        "%(n)d event is deleted with %(obj)s",
+                        "%(n)d events are deleted with %(obj)s",
+                        n_events,
+                    )
+                    % {"n": n_events, "obj": obj}
+                )
+        summary = [str(obj) for obj in objs] + below
+        counts = {self.model._meta.verbose_name_plural: len(objs)}
+        return summary, counts, set(), []
+
+    def delete_model(self, request, obj):
+        delete, kind = _DELETE[type(obj)]
+        delete(actor=request.user, **{kind: obj}, change_reason=_DELETE_REASON)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if obj is not None and request.method == "GET":
+            audit_restricted_view(request, obj, summary="opened in the admin")
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        # simple_history renders without a TemplateResponse: find the record again.
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        if obj is not None and response.status_code == 200:
+            audit_restricted_view(
+                request, obj, summary=f"opened history version {version_id} in the admin"
+            )
+        return response
 
 
 class BoundInlineMixin:
@@ -276,7 +382,19 @@ class PersonAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistor
         results, distinct = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
             index = blind_index(search_term)
-            results |= queryset.filter(Q(full_name_index=index) | Q(full_name_ko_index=index))
+            by_name = queryset.filter(Q(full_name_index=index) | Q(full_name_ko_index=index))
+            found = list(by_name.values_list("public_id", flat=True)[:50])
+            if found:
+                # A search by name is a look at restricted data: audited, with what it
+                # found but never with the name searched for.
+                audit_record(
+                    actor=request.user,
+                    kind="view_restricted",
+                    record_type="archive.person",
+                    summary="found by exact name in the admin",
+                    changes={"public_ids": found},
+                )
+            results |= by_name
         return results, distinct
 
 
@@ -311,4 +429,90 @@ class SourceAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     form = SourceForm
     list_display = ["ref", "kind", "date", "connection", "reliability", "consent_public"]
     list_filter = ["kind", "connection", "reliability", "consent_public"]
+    search_fields = ["ref"]
+
+
+class DeletedRecordAdmin(admin.ModelAdmin):
+    """Deleted records of one kind: listed for those who may restore them, and restored
+    by an action. Read-only otherwise; nothing here removes a row."""
+
+    restorable = staticmethod(visibility.restorable_cases)
+    actions = ["restore_selected"]
+    list_display = ["__str__", "deleted_at"]
+    ordering = ["-deleted_at"]
+
+    def get_queryset(self, request):
+        return self.restorable(request.user)
+
+    def has_module_permission(self, request):
+        return request.user.is_staff and visibility.can_restore(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        # Django adds delete_selected; a deleted record is never removed for good here.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("Restore the selected records"))
+    def restore_selected(self, request, queryset):
+        restored = 0
+        for obj in queryset:
+            record = _concrete(obj)
+            restore, kind = _RESTORE[type(record)]
+            try:
+                restore(actor=request.user, **{kind: record}, change_reason="restored in the admin")
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                restored += 1
+        if restored:
+            self.message_user(
+                request,
+                ngettext("%(n)d record restored.", "%(n)d records restored.", restored)
+                % {"n": restored},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(DeletedCase)
+class DeletedCaseAdmin(DeletedRecordAdmin):
+    restorable = staticmethod(visibility.restorable_cases)
+    list_display = ["ref", "public_id", "title", "owner", "deleted_at"]
+    list_select_related = ["owner"]
+    search_fields = ["ref", "public_id"]
+
+
+@admin.register(DeletedPerson)
+class DeletedPersonAdmin(DeletedRecordAdmin):
+    restorable = staticmethod(visibility.restorable_persons)
+    list_display = ["ref", "public_id", "pseudonym", "case", "deleted_at"]
+    list_select_related = ["case"]
+    search_fields = ["ref", "public_id"]
+
+
+@admin.register(DeletedEvent)
+class DeletedEventAdmin(DeletedRecordAdmin):
+    restorable = staticmethod(visibility.restorable_events)
+    list_display = ["person", "kind", "date", "place", "deleted_at"]
+    list_select_related = ["person", "place"]
+
+
+@admin.register(DeletedSource)
+class DeletedSourceAdmin(DeletedRecordAdmin):
+    restorable = staticmethod(visibility.restorable_sources)
+    list_display = ["ref", "kind", "date", "deleted_at"]
     search_fields = ["ref"]

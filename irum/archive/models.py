@@ -365,3 +365,44 @@ class EventSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} ← {self.source_id}"
+
+
+# Deleted records, for restoring them in the admin (irum.archive.admin). Proxies of the
+# archive models whose default manager sees every row; the admin narrows them to what
+# the user may restore (irum.partners.visibility.restorable_*).
+
+
+class DeletedCase(Case):
+    objects = models.Manager()  # type: ignore[misc]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("deleted case")
+        verbose_name_plural = _("deleted cases")
+
+
+class DeletedPerson(Person):
+    objects = models.Manager()  # type: ignore[misc]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("deleted person")
+        verbose_name_plural = _("deleted persons")
+
+
+class DeletedEvent(Event):
+    objects = models.Manager()  # type: ignore[misc]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("deleted event")
+        verbose_name_plural = _("deleted events")
+
+
+class DeletedSource(Source):
+    objects = models.Manager()  # type: ignore[misc]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("deleted source")
+        verbose_name_plural = _("deleted sources")
