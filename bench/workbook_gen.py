@@ -95,17 +95,18 @@ COLUMNS = {
 # indexes, identity fields the workbook does not carry). The baseline writes the same
 # values; a blind index is written as 64 characters, the length of the real HMAC.
 EXTRA_COLUMNS = {
-    "archive_case": {"version": 1},
+    "archive_case": {"version": 1, "deleted_at": None},
     "archive_person": {
         "version": 1,
+        "deleted_at": None,
         "full_name_index": "0" * 64,
         "full_name_ko_index": "0" * 64,
         "date_of_birth": "",
         "address": "",
         "family_contacts": "",
     },
-    "archive_source": {"version": 1},
-    "archive_event": {"version": 1},
+    "archive_source": {"version": 1, "deleted_at": None},
+    "archive_event": {"version": 1, "deleted_at": None},
 }
 for _table, _extra in EXTRA_COLUMNS.items():
     COLUMNS[_table] = (*COLUMNS[_table], *_extra)
