@@ -324,19 +324,12 @@ def _mark(objs: list[models.Model], *, actor: Actor, when: Any, reason: str) -> 
 
 def _below(obj: Case | Person, *, deleted_at: Any) -> list[models.Model]:
     """The records under OBJ with the given deleted_at (None: the live ones)."""
+    # Django turns `deleted_at=None` into IS NULL, so one filter serves both cases.
     if isinstance(obj, Case):
         persons = Person.all_objects.filter(case=obj, deleted_at=deleted_at)
         events = Event.all_objects.filter(person__case=obj, deleted_at=deleted_at)
-        if deleted_at is None:
-            persons, events = (
-                persons.filter(deleted_at__isnull=True),
-                events.filter(deleted_at__isnull=True),
-            )
         return [*persons, *events]
-    events = Event.all_objects.filter(person=obj, deleted_at=deleted_at)
-    if deleted_at is None:
-        events = events.filter(deleted_at__isnull=True)
-    return list(events)
+    return list(Event.all_objects.filter(person=obj, deleted_at=deleted_at))
 
 
 def _soft_delete(obj: models.Model, *, actor: Actor, reason: str) -> models.Model:
