@@ -15,18 +15,21 @@ $(BIN)/irum: pyproject.toml
 venv: $(BIN)/irum
 
 # The demo: a SQLite archive under var/ with the sourced gazetteer and the synthetic
-# demo data set, served on http://127.0.0.1:8000. Its secret key, field-encryption and
-# blind-index keys and admin password are generated on first run and kept under var/
-# (never in the repository or the database).
+# demo data set, served on http://127.0.0.1:8000. Its secret key, field-encryption,
+# blind-index and backup keys and admin password are generated on first run and kept
+# under var/ (never in the repository or the database).
 DEMO_ENV := IRUM_DEBUG=true IRUM_SECRET_KEY_FILE=$(IRUM_VAR_DIR)/secret_key \
-	IRUM_FIELD_KEYS_FILE=$(IRUM_VAR_DIR)/field_keys IRUM_BLIND_INDEX_KEY_FILE=$(IRUM_VAR_DIR)/blind_index_key
+	IRUM_FIELD_KEYS_FILE=$(IRUM_VAR_DIR)/field_keys IRUM_BLIND_INDEX_KEY_FILE=$(IRUM_VAR_DIR)/blind_index_key \
+	IRUM_BACKUP_KEY_FILE=$(IRUM_VAR_DIR)/backup_key
 
 demo: venv
 	mkdir -p $(IRUM_VAR_DIR)
 	test -s $(IRUM_VAR_DIR)/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(IRUM_VAR_DIR)/secret_key
 	test -s $(IRUM_VAR_DIR)/field_keys || IRUM_DEBUG=true $(BIN)/irum vault-keygen --id demo1 > $(IRUM_VAR_DIR)/field_keys
 	test -s $(IRUM_VAR_DIR)/blind_index_key || IRUM_DEBUG=true $(BIN)/irum vault-keygen > $(IRUM_VAR_DIR)/blind_index_key
-	chmod 600 $(IRUM_VAR_DIR)/secret_key $(IRUM_VAR_DIR)/field_keys $(IRUM_VAR_DIR)/blind_index_key
+	test -s $(IRUM_VAR_DIR)/backup_key || IRUM_DEBUG=true $(BIN)/irum vault-keygen > $(IRUM_VAR_DIR)/backup_key
+	chmod 600 $(IRUM_VAR_DIR)/secret_key $(IRUM_VAR_DIR)/field_keys $(IRUM_VAR_DIR)/blind_index_key \
+		$(IRUM_VAR_DIR)/backup_key
 	$(DEMO_ENV) $(BIN)/irum migrate --no-input -v 0
 	$(DEMO_ENV) $(BIN)/irum load-gazetteer
 	$(DEMO_ENV) $(BIN)/irum demo-data --if-empty
