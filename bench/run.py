@@ -4,6 +4,9 @@
     .venv/bin/python bench/run.py --persons 5000   # a quick run
     .venv/bin/python bench/run.py --persons 20000 --profile   # cProfile top 25
 
+Then it runs bench/vault_read.py (reading 10,000 persons' encrypted identities beside the
+same rows without them; `--no-vault-read` skips it).
+
 Everything runs in a throwaway SQLite database in a temp dir. Each step is timed beside a
 baseline measured in the same run (DESIGN.md, "Testing"):
 
@@ -85,6 +88,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir and print it")
     parser.add_argument("--no-json", action="store_true", help="do not write bench/out/*.json")
+    parser.add_argument(
+        "--no-vault-read",
+        action="store_true",
+        help="skip bench/vault_read.py (reading encrypted identities), run after the rest",
+    )
     return parser.parse_args()
 
 
@@ -756,6 +764,15 @@ def main() -> int:
             log(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+    if not args.no_vault_read:
+        # A process of its own: Django is set up once per process, on this run's
+        # database, and the vault benchmark builds a database of its own.
+        import subprocess
+
+        print()
+        vault = subprocess.run([sys.executable, str(BENCH_DIR / "vault_read.py")], check=False)
+        if vault.returncode:
+            failures.append(f"bench/vault_read.py exited with {vault.returncode}")
     for failure in failures:
         print(f"\nFAILED: {failure}", file=sys.stderr)
     return 1 if failures else 0

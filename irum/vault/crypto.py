@@ -18,10 +18,32 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from irum.lib.text import fold
-from irum.vault.keys import VaultError, blind_index_key, keyring
+from irum.vault.keys import Keyring, VaultError, blind_index_key, keyring
 
 PREFIX = "v1"
 _NONCE = 12
+_TAG = 16
+
+# One AESGCM object per key id of the current keyring. Building one costs more than
+# decrypting a short name with it (bench/vault_read.py), and a page of persons opens six
+# values per person. The objects hold nothing but the key and are safe to share between
+# threads (each call takes its own nonce). The cache belongs to one Keyring object: when
+# keys.reset() makes keyring() load a new one, the old ciphers, and the key material in
+# them, are dropped with it.
+_ciphers: tuple[Keyring | None, dict[str, AESGCM]] = (None, {})
+
+
+def _cipher(ring: Keyring, key_id: str) -> AESGCM:
+    global _ciphers
+    cached_ring, ciphers = _ciphers
+    if cached_ring is not ring:
+        ciphers = {}
+        _ciphers = (ring, ciphers)
+    cipher = ciphers.get(key_id)
+    if cipher is None:
+        # ring.key raises VaultError naming a key id that is not configured.
+        cipher = ciphers[key_id] = AESGCM(ring.key(key_id))
+    return cipher
 
 
 class DecryptionError(VaultError):
@@ -35,7 +57,7 @@ def is_ciphertext(value: str) -> bool:
 def encrypt(plaintext: str, *, context: str) -> str:
     ring = keyring()
     nonce = os.urandom(_NONCE)
-    sealed = AESGCM(ring.key(ring.active_id)).encrypt(
+    sealed = _cipher(ring, ring.active_id).encrypt(
         nonce, plaintext.encode("utf-8"), context.encode("utf-8")
     )
     return f"{PREFIX}:{ring.active_id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
@@ -48,19 +70,27 @@ def key_id_of(token: str) -> str:
 
 
 def decrypt(token: str, *, context: str) -> str:
+    # The hot path of every read of an identity (six per person): one split, one cache
+    # lookup, and the checks that matter, in the order they can fail.
     version, _, rest = token.partition(":")
     key_id, _, payload = rest.partition(":")
     if version != PREFIX or not key_id or not payload:
         raise DecryptionError(f"{context}: the stored value is not an Irum ciphertext")
-    key = keyring().key(key_id)
+    ring = keyring()
+    cached_ring, ciphers = _ciphers
+    cipher = ciphers.get(key_id) if cached_ring is ring else None
+    if cipher is None:
+        cipher = _cipher(ring, key_id)
     try:
-        raw = base64.b64decode(payload, validate=True)
+        # strict_mode refuses all that b64decode(validate=True) refuses (characters
+        # outside the alphabet, bad padding) and data after the padding too, for less.
+        raw = binascii.a2b_base64(payload, strict_mode=True)
     except (binascii.Error, ValueError):
         raise DecryptionError(f"{context}: the stored ciphertext is corrupt") from None
-    if len(raw) < _NONCE + 16:
+    if len(raw) < _NONCE + _TAG:
         raise DecryptionError(f"{context}: the stored ciphertext is truncated")
     try:
-        plain = AESGCM(key).decrypt(raw[:_NONCE], raw[_NONCE:], context.encode("utf-8"))
+        plain = cipher.decrypt(raw[:_NONCE], raw[_NONCE:], context.encode("utf-8"))
     except InvalidTag:
         raise DecryptionError(
             f"{context}: the ciphertext does not open with key {key_id!r}: it was changed, "

@@ -22,8 +22,14 @@ class EncryptedTextField(models.TextField):
     description = "Encrypted text"
 
     def context(self) -> str:
-        model = getattr(self.model, "instance_type", None) or self.model
-        return f"{model._meta.app_label}.{model._meta.model_name}.{self.name}"
+        # Built once per field: it is asked for on every value read and written, and the
+        # string never changes (a history model has its own copy of the field).
+        cached = self.__dict__.get("_context")
+        if cached is None:
+            model = getattr(self.model, "instance_type", None) or self.model
+            cached = f"{model._meta.app_label}.{model._meta.model_name}.{self.name}"
+            self.__dict__["_context"] = cached
+        return cached
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
