@@ -46,6 +46,7 @@ KIM_JONG_IL_FROM = dt.date(1994, 7, 8)
 KIM_JONG_IL_TO = dt.date(2011, 12, 16)
 KIM_JONG_UN_FROM = dt.date(2011, 12, 17)
 
+ESCAPE_REASONS = ("escape_repatriated", "escape_attempt", "escape_preparing", "escape_helping")
 ERAS = ("kim_il_sung", "kim_jong_il", "kim_jong_un", "unknown")
 AGE_BANDS = ("under_10", "10s", "20s", "30s", "40s", "50s", "60_plus", "unknown")
 
@@ -61,6 +62,11 @@ class Figures:
     sex: dict[str, int] = field(default_factory=dict)
     age_at_disappearance: dict[str, int] = field(default_factory=dict)
     reason: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def escape_related(self) -> int:
+        """The four escape reasons together, which the report shows as one figure."""
+        return sum(self.reason.get(key, 0) for key in ESCAPE_REASONS)
 
     def as_dict(self) -> dict[str, Any]:
         return {

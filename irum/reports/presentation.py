@@ -12,6 +12,7 @@ from irum.archive.models import Reason, Sex
 from irum.gazetteer.models import Agency
 from irum.reports.charts import bar_chart
 from irum.reports.figures import Figures
+from irum.reports.suppression import PublicFigures
 
 ERA_LABELS = {
     "kim_il_sung": gettext_lazy("Kim Il Sung era (before 8 Jul 1994)"),
@@ -41,13 +42,12 @@ MSS_LABELS = {
     "after_other_agency": gettext_lazy("First held by another body, then by the MSS"),
     "total": gettext_lazy("Disappeared under MSS control (any custody by the MSS)"),
 }
-ESCAPE_REASONS = ("escape_repatriated", "escape_attempt", "escape_preparing", "escape_helping")
 
 
 @dataclass
 class Row:
     label: str
-    n: int
+    n: int | None  # None: suppressed (public figures)
     share: float | None
     indent: bool = False
 
@@ -61,18 +61,35 @@ class Section:
     chart: SafeString | None
 
 
-def _rows(pairs: list[tuple[str, int]], total: int) -> list[Row]:
-    return [Row(str(label), n, (100 * n / total) if total else None) for label, n in pairs]
+Pairs = list[tuple[str, int | None]]
 
 
-def _section(key: str, title: str, note: str, pairs: list[tuple[str, int]], total: int) -> Section:
-    return Section(
-        key, title, note, _rows(pairs, total), bar_chart(pairs, total=total, title=title)
-    )
+def suppressed_label(threshold: int | None) -> str:
+    """What a suppressed count reads as, in tables and charts."""
+    if threshold is None:
+        return _("suppressed")
+    return _("fewer than %(threshold)d") % {"threshold": threshold}
 
 
-def report_sections(f: Figures) -> list[Section]:
+def _share(n: int | None, total: int | None) -> float | None:
+    # A share of a suppressed count, or of a suppressed total, would give the count back.
+    return (100 * n / total) if n is not None and total else None
+
+
+def _rows(pairs: Pairs, total: int | None) -> list[Row]:
+    return [Row(str(label), n, _share(n, total)) for label, n in pairs]
+
+
+def report_sections(f: Figures | PublicFigures) -> list[Section]:
+    """The figures as sections of rows and a chart. Public figures (with suppressed
+    counts) and whole figures go through the same code, so the two pages match."""
     total = f.individuals
+    hidden = suppressed_label(f.threshold if isinstance(f, PublicFigures) else None)
+
+    def _section(key: str, title: str, note: str, pairs: Pairs, total: int | None) -> Section:
+        chart = bar_chart(pairs, total=total, title=title, suppressed=hidden)
+        return Section(key, title, note, _rows(pairs, total), chart)
+
     agencies = {a.slug: a for a in Agency.objects.all()}
     korean = (get_language() or "en").startswith("ko")
 
@@ -101,23 +118,22 @@ def report_sections(f: Figures) -> list[Section]:
         if code != "KP":
             place_section.rows.insert(
                 2 + len([r for r in place_section.rows if r.indent]),
-                Row(
-                    str(COUNTRY_LABELS.get(code, code)),
-                    n,
-                    (100 * n / total) if total else None,
-                    True,
-                ),
+                Row(str(COUNTRY_LABELS.get(code, code)), n, _share(n, total), True),
             )
 
     reason_pairs = [(Reason(key).label, f.reason[key]) for key in f.reason]
+    escape = f.escape_related
+    if escape is None:
+        escape_note = _("Escape-related: %(n)s") % {"n": hidden}
+    else:
+        escape_note = _("Escape-related: %(n)d (%(share).1f%%)") % {
+            "n": escape,
+            "share": _share(escape, total) or 0,
+        }
     reason_section = _section(
         "reason",
         _("Reason"),
-        _("Escape-related: %(n)d (%(share).1f%%)")
-        % {
-            "n": sum(f.reason[k] for k in ESCAPE_REASONS),
-            "share": (100 * sum(f.reason[k] for k in ESCAPE_REASONS) / total) if total else 0,
-        },
+        escape_note,
         [(str(label), n) for label, n in reason_pairs],
         total,
     )

@@ -5,4 +5,5 @@ from irum.reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.figures_page, name="figures"),
+    path("public/", views.public_figures_page, name="public"),
 ]
