@@ -51,3 +51,26 @@ def personas(db):
         people[name] = user
     people["partner_a"], people["partner_b"] = a, b
     return people
+
+
+@pytest.fixture
+def otp_login():
+    """Sign a test client in past the second factor: `otp_login(client, user)`. The admin
+    refuses a password-only session (irum.accounts.sites); this is the login to use
+    instead of client.force_login(user) for staff."""
+    from irum.accounts.testing import verified_login
+
+    return verified_login
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, signed in past the second factor as a real
+    administrator is (force_login alone no longer opens the admin)."""
+    from django.test import Client
+
+    from irum.accounts.testing import verified_login
+
+    client = Client()
+    verified_login(client, admin_user)
+    return client

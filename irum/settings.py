@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from irum.accounts import production
 from irum.lib.env import envbool, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,8 +19,15 @@ VAR_DIR = Path(envstr("IRUM_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = envbool("IRUM_DEBUG", False)
 TESTING = "pytest" in sys.modules
 
+# Production (IRUM_PRODUCTION=true) is an explicit switch, not "DEBUG is off": a
+# forgotten variable must never make a deployment quietly less strict. It refuses to
+# start with an unsafe configuration (irum.accounts.production) and turns on HTTPS-only
+# settings (below).
+PRODUCTION = envbool("IRUM_PRODUCTION", False)
+
 SECRET_KEY = envsecret("IRUM_SECRET_KEY") or ""
-if not SECRET_KEY:
+_configured_secret_key = SECRET_KEY
+if not SECRET_KEY and not PRODUCTION:
     # A missing secret key must stop a real deployment at start-up. The test run and a
     # DEBUG developer shell get a throwaway key that changes every start.
     if DEBUG or TESTING:
@@ -36,7 +45,8 @@ if TESTING:
     ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with admin.site behind the second factor (irum.accounts.sites).
+    "irum.accounts.apps.IrumAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,11 +70,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Outside every view (and any transaction around one): writes the sign-in audit
+    # entries a rolled-back request would otherwise lose.
+    "irum.accounts.middleware.SignInAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -161,6 +177,62 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = envbool("IRUM_SECURE_COOKIES", not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+
+# Two-factor sign-in (django-otp, TOTP): every staff user passes it before the admin
+# shows anything (irum.accounts.sites). Turning it off is for a developer's machine;
+# production refuses to start without it.
+IRUM_REQUIRE_2FA = envbool("IRUM_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = envstr("IRUM_OTP_ISSUER", "Irum")
+# After each wrong code the next one is not even compared for FACTOR * 2^(failures-1)
+# seconds: with the default, about 17 guesses a day, against a million possible codes.
+OTP_TOTP_THROTTLE_FACTOR = envint("IRUM_OTP_THROTTLE_SECONDS", 1)
+# Never show a TOTP secret again once a device exists (django-otp's admin pages).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles, images and
+# forms; no inline script or style, no plugins, no framing. The admin, django-nested-admin
+# and the report page work under it as they are (e2e/test_content_security_policy.py
+# listens for violations); the QR code of the enrolment page is a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+    }
+}
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("IRUM_SECURE_COOKIES", True)
+    _problems = production.refusals(
+        debug=DEBUG,
+        secret_key=_configured_secret_key,
+        require_2fa=IRUM_REQUIRE_2FA,
+        secure_cookies=SESSION_COOKIE_SECURE,
+        allowed_hosts=ALLOWED_HOSTS,
+    )
+    if _problems:
+        raise ImproperlyConfigured(
+            "IRUM_PRODUCTION is set, and Irum refuses to start:\n  - " + "\n  - ".join(_problems)
+        )
+    # HTTPS only. Behind a proxy that terminates TLS, set IRUM_BEHIND_TLS_PROXY=true so
+    # that Django trusts the proxy's X-Forwarded-Proto (the proxy must overwrite any such
+    # header a client sends), or IRUM_SSL_REDIRECT=false if the proxy redirects itself.
+    SECURE_SSL_REDIRECT = envbool("IRUM_SSL_REDIRECT", True)
+    if envbool("IRUM_BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = envint("IRUM_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("IRUM_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is a promise to browsers that is slow to undo: the operator opts in.
+    SECURE_HSTS_PRELOAD = envbool("IRUM_HSTS_PRELOAD", False)
+    CSRF_TRUSTED_ORIGINS = envlist("IRUM_CSRF_TRUSTED_ORIGINS", [])
 
 # Imports: the largest file the importer will open, and the most rows per sheet. Both
 # exist so that a hostile or mistaken upload is refused before it exhausts memory.

@@ -8,7 +8,9 @@ admin.site.site_title = _("Irum")
 admin.site.index_title = _("Archive")
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="reports:figures", permanent=False)),
+    # Readers land on the public figures (the public site's home comes with issue 6);
+    # staff go to /admin/.
+    path("", RedirectView.as_view(pattern_name="reports:public", permanent=False)),
     path("admin/", admin.site.urls),
     path("reports/", include("irum.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

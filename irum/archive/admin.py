@@ -81,6 +81,10 @@ class PartnerScopedMixin:
             return False
         if obj is None:
             return visibility.can_change_case(request.user)
+        # simple_history's history pages pass a record rebuilt from its history, which
+        # may be deleted: a deleted record is seen on the deleted-record pages only.
+        if not self.get_queryset(request).filter(pk=obj.pk).exists():
+            return False
         if isinstance(obj, Source):
             # A source may support several cases; every one of them must be changeable.
             return visibility.can_change_source(request.user, obj)

@@ -183,6 +183,9 @@ class EventForm(ServiceForm):
         queryset=Source.objects.all(), required=False, label=_("sources")
     )
 
+    class Media:
+        css = {"all": ["irum/archive-admin.css"]}
+
     class Meta:
         model = Event
         fields = [
@@ -199,7 +202,8 @@ class EventForm(ServiceForm):
             "description_public": forms.Textarea(attrs={"rows": 2, "cols": 30}),
             "description_restricted": forms.Textarea(attrs={"rows": 2, "cols": 30}),
             "date": forms.TextInput(attrs={"size": 12, "placeholder": "2013-04~"}),
-            "seq": forms.NumberInput(attrs={"style": "width:4em"}),
+            # A class, not a style attribute: the CSP allows no inline style.
+            "seq": forms.NumberInput(attrs={"class": "irum-seq"}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from irum.accounts.decorators import second_factor_required
 from irum.partners import visibility
 from irum.reports import figures as figures_module
 from irum.reports.presentation import report_sections, suppressed_label
@@ -16,6 +17,7 @@ PUBLIC_FORMATS = ("html", "json")
 
 
 @login_required
+@second_factor_required
 def figures_page(request: HttpRequest) -> HttpResponse:
     # Partner members see figures over the records they may see; the public figures,
     # with small counts suppressed, are the public site's (public_figures_page).

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from irum.accounts.testing import verified_login
 from irum.archive import services
 from irum.audit.models import AuditEntry
 from irum.audit.verify import verify_chain
@@ -17,11 +16,7 @@ from irum.reports.tests.builders import person_with_chain
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"confirmed": True})
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    verified_login(client, user)
     return client
 
 

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from irum.accounts.testing import verified_login
 from irum.archive import services
 from irum.archive.models import Case, Event, Person, Source
 from irum.reports.tests.builders import person_with_chain
@@ -69,7 +70,7 @@ def world(gazetteer, actor, personas):
 def _client(personas, who: str) -> Client:
     client = Client()
     if who != "anonymous":
-        client.force_login(personas[who])
+        verified_login(client, personas[who])
     return client
 
 

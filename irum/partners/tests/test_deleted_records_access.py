@@ -11,9 +11,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from irum.accounts.testing import verified_login
 from irum.archive import services
 from irum.archive.models import Case, Event, Person, Source
 from irum.partners.models import Membership
@@ -55,12 +54,7 @@ def _client(people, who: str) -> Client:
     """Signed in with a password and a verified second factor, as staff work."""
     client = Client()
     if who != "anonymous":
-        user = people[who]
-        client.force_login(user)
-        device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"confirmed": True})
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        verified_login(client, people[who])
     return client
 
 
@@ -137,3 +131,24 @@ def test_deleting_in_the_admin_is_soft_and_follows_the_right_to_change(
         assert not Person.objects.filter(case_id=live_case.pk).exists()
     else:
         assert response.status_code in (403, 404, 302)
+
+
+@pytest.mark.parametrize("who", ["alice", "erin", "root"])
+def test_history_pages_of_a_deleted_record_stay_closed(records, people, who):
+    # simple_history rebuilds a deleted record from its history rows: the admin must
+    # still refuse it, even to those who may restore it (they do so on its own page).
+    client = _client(people, who)
+    person = records[Person]
+    version = person.history.earliest()
+
+    pages = [
+        client.get(reverse("admin:archive_person_history", args=[person.pk])),
+        client.get(
+            reverse("admin:archive_person_simple_history", args=[person.pk, version.history_id])
+        ),
+        client.get(reverse("admin:archive_person_change", args=[person.pk])),
+    ]
+
+    for page in pages:
+        assert page.status_code in (302, 403, 404), page.status_code
+        assert "NAME-deleted" not in page.content.decode()

@@ -1,7 +1,9 @@
 """Create (or reset) the demo's administrator and print the login.
 
 The password is generated on first run and kept in var/demo-admin-password, so the
-repository never holds one and each demo machine has its own.
+repository never holds one and each demo machine has its own. The second factor is not
+made here: the administrator enrols an authenticator app at first sign-in, through the
+same page a real deployment uses (irum.accounts).
 """
 
 import secrets
@@ -9,6 +11,10 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from irum.accounts.services import two_factor_reset
+from irum.archive.actors import system_actor
 
 
 class Command(BaseCommand):
@@ -16,8 +22,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--reset-2fa",
+            action="store_true",
+            help="Remove the administrator's authenticator (lost phone): set it up again.",
+        )
 
-    def handle(self, *args, username: str, **options):
+    def handle(self, *args, username: str, reset_2fa: bool = False, **options):
         path = settings.VAR_DIR / "demo-admin-password"
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and path.read_text().strip():
@@ -31,10 +42,25 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = True
         user.set_password(password)
         user.save()
+        if reset_2fa:
+            two_factor_reset(user=user, actor=system_actor())
         self.stdout.write("")
         self.stdout.write(
             "  Irum demo: http://127.0.0.1:8000/  (report: /reports/, archive: /admin/)"
         )
         self.stdout.write(f"  Admin login: {username} / {password}")
         self.stdout.write(f"  (the password is kept in {path})")
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            # As in a real deployment: the password alone opens nothing.
+            self.stdout.write(
+                "  First sign-in asks you to set up two-factor sign-in: scan the QR code"
+            )
+            self.stdout.write(
+                "  with an authenticator app (FreeOTP, Aegis, ...) or type in the key shown."
+            )
+        else:
+            self.stdout.write(
+                "  Then enter the code from your authenticator app (lost it? demo-admin "
+                "--reset-2fa)."
+            )
         self.stdout.write("")
