@@ -35,8 +35,8 @@ def personas(db):
     from irum.partners.models import Membership, Organization
 
     User = get_user_model()
-    a = Organization.objects.create(slug="partner-a", name="Partner A")
-    b = Organization.objects.create(slug="partner-b", name="Partner B")
+    a, _ = Organization.objects.get_or_create(slug="partner-a", defaults={"name": "Partner A"})
+    b, _ = Organization.objects.get_or_create(slug="partner-b", defaults={"name": "Partner B"})
     people = {}
     for name, org, role in (
         ("alice", a, "editor"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import csp.constants as csp
 import dj_database_url
+import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "irum.archive",
     "irum.exchange",
     "irum.reports",
+    "irum.routes",
     "irum.accounts",
     "irum.backups",
 ]
@@ -164,7 +166,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "irum" / "static"]
+# Leaflet is served from the XStatic-Leaflet wheel (no npm step, no CDN).
+STATICFILES_DIRS = [BASE_DIR / "irum" / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 STATIC_ROOT = VAR_DIR / "static"
 # Uploaded files (attachments). `irum backup` archives this directory with the database.
 MEDIA_ROOT = Path(envstr("IRUM_MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -208,6 +211,16 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [csp.SELF],
     }
 }
+
+# Maps draw on the Natural Earth countries the project ships. An administrator may put a
+# tile layer under them (for example a tile server inside the organisation); its host is
+# then the one other host pages may load images from.
+IRUM_MAP_TILE_URL = envstr("IRUM_MAP_TILE_URL", "")
+IRUM_MAP_TILE_ATTRIBUTION = envstr("IRUM_MAP_TILE_ATTRIBUTION", "")
+if IRUM_MAP_TILE_URL:
+    from irum.routes.tiles import tile_origin
+
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(tile_origin(IRUM_MAP_TILE_URL))
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("IRUM_SECURE_COOKIES", True)

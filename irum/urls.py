@@ -13,5 +13,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reports:public", permanent=False)),
     path("admin/", admin.site.urls),
     path("reports/", include("irum.reports.urls")),
+    path("", include("irum.routes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

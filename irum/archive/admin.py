@@ -36,6 +36,7 @@ from irum.archive.widgets import LabelledAutocompleteSelect
 from irum.audit.services import audit_record
 from irum.gazetteer.models import Agency, Place
 from irum.partners import visibility
+from irum.routes.views import person_route_context
 from irum.vault.crypto import blind_index
 
 
@@ -379,6 +380,14 @@ class PersonAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistor
     search_fields = ["ref", "public_id", "pseudonym", "case__ref"]
     readonly_fields = ["public_id"]
     autocomplete_fields = ["case"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The person's own route, numbered, with its dates: drawn from what this user may
+        # see (a record she cannot see gets the admin's usual answer, and no route).
+        person = self.visible(request.user).filter(pk=object_id).only("public_id").first()
+        if person is not None and request.method == "GET":
+            extra_context = (extra_context or {}) | person_route_context(person, request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         # Names are encrypted: an exact full name (in Latin letters or Hangul, any case or

@@ -92,18 +92,37 @@ def mss_agency_ids() -> list[int]:
     return ids or [-1]
 
 
+def _era_conditions(lower: str, upper: str) -> dict[str, Q]:
+    """Each era as a condition on the FDL's date bounds, named LOWER and UPPER. The one
+    definition both the figures (_era) and the era filters of other views (era_q) use."""
+    return {
+        "kim_il_sung": Q(**{f"{upper}__lt": KIM_JONG_IL_FROM}),
+        "kim_jong_il": Q(**{f"{lower}__gte": KIM_JONG_IL_FROM, f"{upper}__lte": KIM_JONG_IL_TO}),
+        "kim_jong_un": Q(**{f"{lower}__gte": KIM_JONG_UN_FROM}),
+    }
+
+
 def _era() -> SqlCase:
     return SqlCase(
-        When(fdl_upper__lt=KIM_JONG_IL_FROM, then=Value("kim_il_sung")),
-        When(
-            fdl_lower__gte=KIM_JONG_IL_FROM,
-            fdl_upper__lte=KIM_JONG_IL_TO,
-            then=Value("kim_jong_il"),
+        *(
+            When(condition, then=Value(era))
+            for era, condition in _era_conditions("fdl_lower", "fdl_upper").items()
         ),
-        When(fdl_lower__gte=KIM_JONG_UN_FROM, then=Value("kim_jong_un")),
         default=Value("unknown"),
         output_field=CharField(),
     )
+
+
+def era_q(era: str, prefix: str = "first_deprivation__") -> Q:
+    """A condition over Person: the person's FDL falls in ERA (one of ERAS). "unknown" is
+    every person no era claims, including persons with no FDL."""
+    conditions = _era_conditions(f"{prefix}date_lower", f"{prefix}date_upper")
+    if era == "unknown":
+        known = Q()
+        for condition in conditions.values():
+            known |= condition
+        return ~known | Q(**{f"{prefix[:-2]}__isnull": True})
+    return conditions[era]
 
 
 def _age() -> ExpressionWrapper:
