@@ -90,7 +90,41 @@ def open_map(page, url: str) -> dict[str, str | None]:
 
 
 def map_features(page) -> list[dict]:
-    return page.evaluate("JSON.parse(document.getElementById('map-data').textContent).features")
+    """The page's map data (irum/routes/payload.py: places listed once, flows and legs by
+    place index) read back as GeoJSON-like features, so the checks below read plainly."""
+    data = page.evaluate("JSON.parse(document.getElementById('map-data').textContent)")
+    places = data["places"]
+
+    def point(place):
+        slug, name, name_ko, names, kind, lat, lon, _approx, persons, _source = place
+        return {
+            "geometry": None if lat is None else {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "feature_type": "place",
+                "slug": slug,
+                "name": name,
+                "name_ko": name_ko,
+                "names": names,
+                "kind": kind,
+                "persons": persons,
+            },
+        }
+
+    def line(origin, destination, feature_type, **properties):
+        a, b = places[origin], places[destination]
+        located = a[5] is not None and b[5] is not None
+        return {
+            "geometry": {"type": "LineString"} if located else None,
+            "properties": {"feature_type": feature_type, "from": a[0], "to": b[0], **properties},
+        }
+
+    features = [point(place) for place in places]
+    for origin, destination, persons, legs, *_ in data.get("flows", []):
+        features.append(line(origin, destination, "flow", persons=persons, legs=legs))
+    for public_id, _pseudonym, legs in data.get("routes", []):
+        for number, origin, destination, *_ in legs:
+            features.append(line(origin, destination, "leg", person=public_id, number=number))
+    return features
 
 
 def drawable(features: list[dict], feature_type: str) -> list[dict]:

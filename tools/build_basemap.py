@@ -11,6 +11,11 @@ Countries around the Korean peninsula, where the routes run and where a border c
 on the Tumen or the Yalu must fall on the right bank, come from the 1:10m data; the rest
 of the world from 1:50m, which is enough at the zooms it is seen at. Coordinates are kept
 to 1/1000 of a degree (about 100 m), finer than either scale resolves.
+
+Then the lines are simplified (Douglas-Peucker, with shapely, which only this script
+needs: `pip install shapely`): to about 400 m around the peninsula and 5 km elsewhere.
+The map page fetches this file before it draws; 160,000 points took the browser most of
+a second to parse and draw, and the simplified file draws the same at the zooms used.
 """
 
 from __future__ import annotations
@@ -19,9 +24,48 @@ import json
 import sys
 from pathlib import Path
 
-# (west, south, east, north): the region drawn from the 1:10m data.
-DETAIL = (95.0, 15.0, 150.0, 60.0)
+# (west, south, east, north): countries reaching into REGION come from the 1:10m data;
+# within DETAIL (the peninsula and its borders with China and Russia) their lines are
+# kept fine, outside it simplified like the rest of the world.
+REGION = (95.0, 15.0, 150.0, 60.0)
+DETAIL = (118.0, 36.0, 134.0, 46.0)
 PLACES = 3
+# Simplification tolerances in degrees: inside DETAIL, and elsewhere.
+TOLERANCE_DETAIL = 0.004
+TOLERANCE_WORLD = 0.05
+
+
+def split_simplify(polygons: list[list[list[list[float]]]]) -> list[list[list[list[float]]]]:
+    """POLYGONS simplified finely inside DETAIL and coarsely outside it."""
+    from shapely.geometry import MultiPolygon, Polygon, box
+    from shapely.ops import unary_union
+
+    shape = MultiPolygon([Polygon(p[0], p[1:]) for p in polygons]).buffer(0)
+    area = box(*DETAIL)
+    # Simplified first, cut after: both parts then run exactly along the box edge, and
+    # the union dissolves it (cutting first and simplifying each part moved the cut apart
+    # and left a seam drawn across the map).
+    fine = shape.simplify(TOLERANCE_DETAIL, preserve_topology=True).buffer(0)
+    coarse = shape.simplify(TOLERANCE_WORLD, preserve_topology=True).buffer(0)
+    joined = unary_union([fine.intersection(area), coarse.difference(area)])
+    parts = [joined] if joined.geom_type == "Polygon" else list(getattr(joined, "geoms", []))
+    out = []
+    for part in parts:
+        if part.geom_type != "Polygon" or part.is_empty:
+            continue
+        rings = [part.exterior, *part.interiors]
+        out.append([[[round(x, PLACES), round(y, PLACES)] for x, y in r.coords] for r in rings])
+    return out
+
+
+def simplify(polygon: list[list[list[float]]], tolerance: float) -> list[list[list[float]]]:
+    from shapely.geometry import Polygon
+
+    shape = Polygon(polygon[0], polygon[1:]).simplify(tolerance, preserve_topology=True)
+    if shape.is_empty or shape.geom_type != "Polygon":
+        return polygon
+    rings = [shape.exterior, *shape.interiors]
+    return [[[round(x, PLACES), round(y, PLACES)] for x, y in ring.coords] for ring in rings]
 
 
 def decode(topology: dict) -> list[dict]:
@@ -86,7 +130,7 @@ def bbox(polygon: list[list[list[float]]]) -> tuple[float, float, float, float]:
 
 
 def intersects(box: tuple[float, float, float, float]) -> bool:
-    w, s, e, n = DETAIL
+    w, s, e, n = REGION
     return not (box[2] < w or box[0] > e or box[3] < s or box[1] > n)
 
 
@@ -98,11 +142,13 @@ def main(package: Path, out: Path) -> None:
     for feature in coarse:
         key = (feature["id"], feature["properties"]["name"])
         detailed = fine_by_key.get(key)
-        polygons = [p for p in feature["polygons"] if not intersects(bbox(p))]
+        polygons = [
+            simplify(p, TOLERANCE_WORLD) for p in feature["polygons"] if not intersects(bbox(p))
+        ]
         if detailed is not None:
-            polygons += [p for p in detailed["polygons"] if intersects(bbox(p))]
+            polygons += split_simplify([p for p in detailed["polygons"] if intersects(bbox(p))])
         else:
-            polygons = feature["polygons"]
+            polygons = [simplify(p, TOLERANCE_WORLD) for p in feature["polygons"]]
         if not polygons:
             continue
         features.append(
@@ -120,7 +166,10 @@ def main(package: Path, out: Path) -> None:
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(collection, separators=(",", ":"), ensure_ascii=False) + "\n")
-    print(f"{out}: {len(features)} countries, {out.stat().st_size / 1e6:.2f} MB")
+    points = sum(
+        len(ring) for f in features for poly in f["geometry"]["coordinates"] for ring in poly
+    )
+    print(f"{out}: {len(features)} countries, {points} points, {out.stat().st_size / 1e6:.2f} MB")
 
 
 if __name__ == "__main__":

@@ -66,10 +66,11 @@ def _leg_conditions(filters: RouteFilters | None) -> tuple[list[str], list[objec
     return where, params
 
 
-def compute(persons: QuerySet[Person], filters: RouteFilters | None = None) -> list[Flow]:
-    """The flows of PERSONS (already through visibility), biggest first. One query."""
+def _legs_sql(persons: QuerySet[Person]) -> tuple[str, tuple[object, ...], str]:
+    """The ORM's query of every placed event of PERSONS with the place before it in the
+    person's chain (LAG over chain order): visibility and soft delete included. Columns
+    by explicit alias, which the hand-written outer queries below use."""
     chain_order = [F("chain_index").asc(), F("pk").asc()]
-    # Explicit aliases: the outer query below names the inner one's columns by them.
     legs = _placed_events(persons).values(
         leg_person=F("person_id"),
         to_place=F("place_id"),
@@ -79,24 +80,66 @@ def compute(persons: QuerySet[Person], filters: RouteFilters | None = None) -> l
         upper_bound=F("date_upper"),
         from_place=Window(Lag("place_id"), partition_by=[F("person_id")], order_by=chain_order),
     )
-    inner_sql, inner_params = legs.query.get_compiler(using=legs.db).as_sql()
-    where, params = _leg_conditions(filters)
-    # The inner query is the ORM's, visibility and soft delete included.
-    sql = f"""
-        SELECT legs.from_place, legs.to_place, COUNT(DISTINCT legs.leg_person),
-               COUNT(*), MIN(legs.lower_bound), MAX(legs.upper_bound)
-        FROM ({inner_sql}) legs
-        WHERE {" AND ".join(where)}
-        GROUP BY legs.from_place, legs.to_place
-        ORDER BY COUNT(DISTINCT legs.leg_person) DESC, legs.from_place, legs.to_place
-    """
-    with connections[legs.db].cursor() as cursor:
-        cursor.execute(sql, [*inner_params, *params])
-        rows = cursor.fetchall()
-    return [
+    sql, params = legs.query.get_compiler(using=legs.db).as_sql()
+    return sql, tuple(params), legs.db
+
+
+FLOWS_SELECT = """
+    SELECT legs.from_place, legs.to_place, COUNT(DISTINCT legs.leg_person),
+           COUNT(*), MIN(legs.lower_bound), MAX(legs.upper_bound)
+    FROM legs
+    WHERE {where}
+    GROUP BY legs.from_place, legs.to_place
+"""
+
+
+def _flows(rows: list[tuple]) -> list[Flow]:
+    found = [
         Flow(from_id, to_id, persons_n, legs_n, _as_date(lower), _as_date(upper))
         for from_id, to_id, persons_n, legs_n, lower, upper in rows
     ]
+    found.sort(key=lambda f: (-f.persons, f.from_place_id, f.to_place_id))
+    return found
+
+
+def compute(persons: QuerySet[Person], filters: RouteFilters | None = None) -> list[Flow]:
+    """The flows of PERSONS (already through visibility), biggest first. One query."""
+    inner_sql, inner_params, db = _legs_sql(persons)
+    where, params = _leg_conditions(filters)
+    sql = f"WITH legs AS ({inner_sql}) " + FLOWS_SELECT.format(where=" AND ".join(where))
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, [*inner_params, *params])
+        return _flows(cursor.fetchall())
+
+
+def compute_with_place_counts(
+    persons: QuerySet[Person], filters: RouteFilters | None = None
+) -> tuple[list[Flow], dict[int, int]]:
+    """compute() and place_counts() from one read of the events: a map needs both, and
+    reading several hundred thousand events twice was most of its time. The legs are
+    read once into a common table expression (both databases materialise one that is
+    used twice) and grouped twice: by (from, to) for the flows, by place for the counts.
+    The leg filters test the arriving event's own kind, agency and date, which is what
+    place_counts filters events on, so one set of conditions serves both."""
+    inner_sql, inner_params, db = _legs_sql(persons)
+    where, params = _leg_conditions(filters)
+    event_where = where[2:] or ["1 = 1"]  # the leg filters alone, not the from-place tests
+    sql = (
+        f"WITH legs AS ({inner_sql}) "
+        + FLOWS_SELECT.format(where=" AND ".join(where))
+        + f"""
+        UNION ALL
+        SELECT NULL, legs.to_place, COUNT(DISTINCT legs.leg_person), NULL, NULL, NULL
+        FROM legs
+        WHERE {" AND ".join(event_where)}
+        GROUP BY legs.to_place
+        """
+    )
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, [*inner_params, *params, *params])
+        rows = cursor.fetchall()
+    counts = {place: n for origin, place, n, *_ in rows if origin is None}
+    return _flows([row for row in rows if row[0] is not None]), counts
 
 
 def place_counts(persons: QuerySet[Person], filters: RouteFilters | None = None) -> dict[int, int]:

@@ -186,12 +186,11 @@ def flow_map(filters: RouteFilters, *, user: Any, public: bool) -> FlowMap:
     persons = scope_persons(filters, user=user, public=public)
     threshold = threshold_setting() if public else None
     result = FlowMap(public=public, filters=filters, threshold=threshold)
-    computed = flows_module.compute(persons, filters)
+    computed, counts = flows_module.compute_with_place_counts(persons, filters)
     if threshold is not None:
         shown = [flow for flow in computed if flow.persons >= threshold]
         result.hidden_flows = len(computed) - len(shown)
         computed = shown
-    counts = flows_module.place_counts(persons, filters)
     ids = {f.from_place_id for f in computed} | {f.to_place_id for f in computed}
     # A place no flow touches is still shown with its count: a person may be known only
     # at the place of arrest. On public maps only if its count may be shown.

@@ -29,7 +29,7 @@ from irum.audit.services import audit_record
 from irum.partners import visibility
 from irum.reports.suppression import suppression_note
 from irum.routes import filters as filters_module
-from irum.routes import geojson, labels, mapdata
+from irum.routes import geojson, labels, mapdata, payload
 from irum.routes.filters import FilterError, RouteFilterForm, RouteFilters
 
 GEOJSON = "application/geo+json"
@@ -105,24 +105,34 @@ def routes_geojson(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------ pages
 
 
-def _page(request: HttpRequest, *, public: bool) -> HttpResponse:
+# The map page lists the biggest flows and the first routes under the map; the table
+# page lists them all. A report's map has thousands of flows, and a page holding all of
+# them as rows takes seconds to parse before the map is drawn.
+PAGE_FLOWS = 100
+PAGE_ROUTES = 20
+PAGE_PLACES = 100
+
+
+def _page(request: HttpRequest, *, public: bool, table_only: bool = False) -> HttpResponse:
     try:
         filters = filters_module.parse(request.GET)
         if _wants_routes(filters):
             result: mapdata.FlowMap | mapdata.RouteMap = mapdata.route_map(
                 filters, user=request.user, public=public
             )
-            data = geojson.routes_collection(result)
+            data = None if table_only else payload.routes_payload(result)
         else:
             result = mapdata.flow_map(filters, user=request.user, public=public)
-            data = geojson.flows_collection(result)
+            data = None if table_only else payload.flows_payload(result)
     except FilterError as error:
         return _bad_filters(request, error, as_json=False)
     params = filters.as_params() | ({"public": "1"} if public else {})
     query = urlencode(params, doseq=True)
     images = "routes:public_image_" if public else "routes:image_"
     geojson_name = "geojson_routes" if _wants_routes(filters) else "geojson_flows"
+    table_url = reverse("routes:public_table" if public else "routes:table")
     downloads = [
+        (_("Full table"), f"{table_url}?{query}"),
         (_("GeoJSON"), f"{reverse('routes:' + geojson_name)}?{query}"),
         (_("SVG image"), f"{reverse(images + 'svg')}?{query}"),
         (_("PNG image"), f"{reverse(images + 'png')}?{query}"),
@@ -130,12 +140,23 @@ def _page(request: HttpRequest, *, public: bool) -> HttpResponse:
     form = RouteFilterForm(initial=filters.as_params())
     if public:
         del form.fields["partner"]
+    limit = None if table_only else (PAGE_ROUTES if _wants_routes(filters) else PAGE_FLOWS)
+    shown = result.routes if isinstance(result, mapdata.RouteMap) else result.flows
+    places = result.places
+    if not table_only and len(places) > PAGE_PLACES:
+        # The places most persons went through; the full table has the rest.
+        places = sorted(places, key=lambda p: -(p.persons or 0))[:PAGE_PLACES]
     return render(
         request,
-        "routes/map.html",
+        "routes/table.html" if table_only else "routes/map.html",
         {
             "public": public,
             "result": result,
+            "rows": shown[:limit] if limit else shown,
+            "more_rows": len(shown) - limit if limit and len(shown) > limit else 0,
+            "place_rows": places,
+            "more_places": len(result.places) - len(places),
+            "table_url": f"{table_url}?{query}",
             "is_routes": isinstance(result, mapdata.RouteMap),
             "map_data": data,
             "map_labels": labels.for_map(),
@@ -165,6 +186,21 @@ def map_page(request: HttpRequest) -> HttpResponse:
 def public_map_page(request: HttpRequest) -> HttpResponse:
     """The public map: public cases only, small flows hidden; the same for everyone."""
     return _page(request, public=True)
+
+
+@login_required
+@second_factor_required
+@require_safe
+def table_page(request: HttpRequest) -> HttpResponse:
+    """Every flow or leg of the archive map as tables: for screen readers and print."""
+    if not visibility.is_partner_member(request.user):
+        raise PermissionDenied
+    return _page(request, public=False, table_only=True)
+
+
+@require_safe
+def public_table_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, public=True, table_only=True)
 
 
 # ----------------------------------------------------------------------------- images
@@ -226,7 +262,7 @@ def person_route_context(person: Any, user: Any) -> dict[str, Any]:
         return {}
     return {
         "person_route": result,
-        "person_route_data": geojson.routes_collection(result),
+        "person_route_data": payload.routes_payload(result),
         "map_labels": labels.for_map(),
         "tile_url": settings.IRUM_MAP_TILE_URL,
         "tile_attribution": settings.IRUM_MAP_TILE_ATTRIBUTION,

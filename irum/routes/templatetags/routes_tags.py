@@ -31,18 +31,36 @@ def other_name(thing: Any) -> str:
     return korean
 
 
+def _labels(choices: Any) -> dict[str, str]:
+    # Labels are lazy translations: resolved per call (the language may differ between
+    # requests), but from a dict, not by rebuilding the choices for every table cell.
+    return {str(value): label for value, label in choices}
+
+
+_PLACE_KINDS: dict[str, Any] | None = None
+_EVENT_KINDS: dict[str, Any] | None = None
+
+
 @register.filter
 def place_kind(kind: str) -> str:
-    from irum.gazetteer.models import PlaceKind
+    global _PLACE_KINDS
+    if _PLACE_KINDS is None:
+        from irum.gazetteer.models import PlaceKind
 
-    return str(PlaceKind(kind).label) if kind in PlaceKind.values else kind
+        _PLACE_KINDS = _labels(PlaceKind.choices)
+    label = _PLACE_KINDS.get(kind)
+    return str(label) if label is not None else kind
 
 
 @register.filter
 def event_kind(kind: str) -> str:
-    from irum.archive.models import EventKind
+    global _EVENT_KINDS
+    if _EVENT_KINDS is None:
+        from irum.archive.models import EventKind
 
-    return str(EventKind(kind).label) if kind in EventKind.values else kind
+        _EVENT_KINDS = _labels(EventKind.choices)
+    label = _EVENT_KINDS.get(kind)
+    return str(label) if label is not None else kind
 
 
 @register.filter

@@ -218,3 +218,18 @@ def test_it_counts_persons_through_each_place(chains):
 def test_it_leaves_deleted_records_out(chains, actor):
     services.person_delete(actor=actor, person=chains["P4"])
     assert counts(computed())[(ONSONG, K16)] == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"kind": ["detention"]}, {"agency": ["nk-state-security"]}, {"date_from": ["2012"]}],
+    ids=["all", "kind", "agency", "dates"],
+)
+def test_flows_and_place_counts_in_one_query_agree_with_each_alone(chains, params):
+    parsed = route_filters.parse(params)
+    persons = Person.objects.all()
+    with CaptureQueriesContext(connection) as queries:
+        together, counts = flows.compute_with_place_counts(persons, parsed)
+    assert len(queries) == 1
+    assert together == flows.compute(persons, parsed)
+    assert counts == flows.place_counts(persons, parsed)
