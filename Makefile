@@ -41,8 +41,12 @@ test: venv
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
+# Issue 2's import and figures (and issue 3's encrypted reads), then issue 4's flows and
+# map rendering. Each prints its table beside a baseline measured in the same run.
 bench: venv
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/flows.py
+	$(BIN)/python bench/map_render.py
 
 lint: venv
 	$(BIN)/ruff check .
