@@ -378,3 +378,39 @@ def test_it_fits_a_phone_screen(page, live_server, staff_login, demo_data):
 
     assert page.blocked_requests == []
     assert not any(misfits), "\n".join(filter(None, misfits))
+
+
+def test_it_draws_many_places_on_the_canvas_and_still_opens_their_popups(
+    page, live_server, staff_login, demo_data
+):
+    """Past a limit (150) places are drawn on the canvas, not as marker elements: the
+    demo has fewer, so the page is served with a limit of 5 to draw them that way."""
+    staff_login()
+
+    def lower_the_limit(route):
+        response = route.fetch()
+        body = response.text().replace('data-marker-limit="150"', 'data-marker-limit="5"')
+        route.fulfill(response=response, body=body)
+
+    page.route(f"{live_server.url}/maps/", lower_the_limit)
+    open_map(page, f"{live_server.url}/maps/")
+    element = page.locator("#irum-map")
+    assert element.get_attribute("data-places-on-canvas") == "1"
+    assert page.locator("#irum-map .place-marker").count() == 0
+    places = [f for f in map_features(page) if f["properties"]["feature_type"] == "place"]
+    busiest = max(places, key=lambda f: f["properties"]["persons"] or 0)["properties"]
+    x, y = page.evaluate(
+        """slug => {
+          const m = document.getElementById('irum-map');
+          const place = m.irum.places.find(p => p[0] === slug);
+          const point = m.irum.map.latLngToContainerPoint([place[5], place[6]]);
+          return [point.x, point.y];
+        }""",
+        busiest["slug"],
+    )
+    element.click(position={"x": x, "y": y})
+    popup = page.locator(".leaflet-popup-content .place-popup")
+    popup.wait_for()
+    assert busiest["name"] in popup.inner_text()
+    screenshot(page, "archive-map-canvas-places")
+    assert page.blocked_requests == []

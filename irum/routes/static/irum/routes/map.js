@@ -102,6 +102,40 @@
   }
   fit();
 
+  // Up to this many places are Leaflet markers (elements the keyboard reaches); more are
+  // drawn on the canvas with the lines. Hundreds of marker elements, each its own
+  // composited layer, took the browser longer to paint than ten thousand lines.
+  var MARKER_LIMIT = Number(element.getAttribute("data-marker-limit") || 150);
+  var placesOnCanvas = places.filter(located).length > MARKER_LIMIT;
+  var colours = words.colours;
+  function drawPlace(ctx, point, group, approximate) {
+    var r = group === "place" ? 4 : 6;
+    ctx.beginPath();
+    if (group === "camp") {
+      ctx.rect(point.x - r, point.y - r, 2 * r, 2 * r);
+    } else if (group === "holding") {
+      ctx.moveTo(point.x, point.y - r); ctx.lineTo(point.x + r, point.y + r); ctx.lineTo(point.x - r, point.y + r);
+      ctx.closePath();
+    } else if (group === "crossing") {
+      ctx.moveTo(point.x, point.y - r); ctx.lineTo(point.x + r, point.y); ctx.lineTo(point.x, point.y + r); ctx.lineTo(point.x - r, point.y);
+      ctx.closePath();
+    } else if (group === "china") {
+      for (var k = 0; k < 5; k += 1) {
+        var angle = -Math.PI / 2 + k * 2 * Math.PI / 5;
+        ctx[k ? "lineTo" : "moveTo"](point.x + r * Math.cos(angle), point.y + r * Math.sin(angle));
+      }
+      ctx.closePath();
+    } else {
+      ctx.arc(point.x, point.y, r, 0, 2 * Math.PI);
+    }
+    ctx.globalAlpha = approximate ? 0.75 : 1;
+    ctx.fillStyle = colours[group] || "#555";
+    ctx.fill();
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = "#ffffff";
+    ctx.stroke();
+  }
+
   var LineLayer = L.Layer.extend({
     onAdd: function (m) {
       this._canvas = L.DomUtil.create("canvas", "irum-lines leaflet-zoom-hide");
@@ -179,6 +213,23 @@
         });
         ctx.fill();
       });
+      if (placesOnCanvas) {
+        ctx.setLineDash([]);
+        places.forEach(function (place, i) {
+          if (points[i]) { drawPlace(ctx, points[i], words.group_of[place[P.kind]] || "place", place[P.approx]); }
+        });
+        this._points = points;
+      }
+    },
+    nearestPlace: function (point) {
+      if (!placesOnCanvas || !this._points) { return -1; }
+      var best = -1, bestDistance = 9;
+      this._points.forEach(function (p, i) {
+        if (!p) { return; }
+        var d = Math.sqrt((p.x - point.x) * (p.x - point.x) + (p.y - point.y) * (p.y - point.y));
+        if (d <= bestDistance) { best = i; bestDistance = d; }
+      });
+      return best;
     },
     nearest: function (point) {
       // The line under a click: the nearest one within its own half-width and a margin.
@@ -195,7 +246,14 @@
     }
   });
   var lineLayer = new LineLayer().addTo(map);
+  // For tests and for a reader's own scripts: the map and its places.
+  element.irum = { map: map, places: places };
   map.on("click", function (event) {
+    var place = lineLayer.nearestPlace(event.containerPoint);
+    if (place >= 0) {
+      L.popup().setLatLng(at(places[place])).setContent(placePopup(places[place])).openOn(map);
+      return;
+    }
     var line = lineLayer.nearest(event.containerPoint);
     if (line) { L.popup().setLatLng(event.latlng).setContent(line.popup()).openOn(map); }
   });
@@ -233,6 +291,7 @@
   places.forEach(function (place, i) {
     if (!located(place)) { return; }
     drawnPlaces += 1;
+    if (placesOnCanvas) { return; }
     var group = words.group_of[place[P.kind]] || "place";
     var marker = L.marker(at(place), {
       title: placeName(place) + (place[P.persons] === null ? "" : " (" + place[P.persons] + ")"),
@@ -287,6 +346,7 @@
     .then(function () {
       element.setAttribute("data-drawn-lines", String(lines.length));
       element.setAttribute("data-drawn-places", String(drawnPlaces));
+      element.setAttribute("data-places-on-canvas", placesOnCanvas ? "1" : "0");
       element.setAttribute("data-ready", "1");
     });
 })();
