@@ -37,9 +37,11 @@ demo: venv
 	$(DEMO_ENV) $(BIN)/irum runserver 127.0.0.1:8000
 
 # The whole suite. IRUM_DATABASE_URL picks the database (SQLite when unset).
+# Two workers (pytest-xdist), one per core of the CI machine: each has its own test
+# database, live server and browser.
 test: venv
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 # Issue 2's import and figures (and issue 3's encrypted reads), then issue 4's flows and
 # map rendering. Each prints its table beside a baseline measured in the same run.

@@ -12,6 +12,15 @@ os.environ.setdefault("IRUM_FIELD_KEYS", "test1:" + base64.b64encode(os.urandom(
 os.environ.setdefault("IRUM_BLIND_INDEX_KEY", base64.b64encode(os.urandom(32)).decode())
 
 
+@pytest.fixture(autouse=True)
+def _fast_test_passwords(request, settings):
+    """Argon2 is slow on purpose; hashing the personas' passwords with it was a large part
+    of the suite's time. Tests about password hashing itself ask for the real thing with
+    @pytest.mark.real_password_hashing."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def gazetteer(db):
     from irum.gazetteer.services import gazetteer_load

@@ -66,6 +66,11 @@ INSTALLED_APPS = [
     "irum.exchange",
     "irum.reports",
     "irum.routes",
+    "irum.api",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "irum.accounts",
     "irum.backups",
 ]
@@ -210,6 +215,39 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [csp.NONE],
         "form-action": [csp.SELF],
     }
+}
+
+# The REST API (irum/api): every response through the visibility rule, errors as one
+# JSON shape, JSON only (the browsable renderer needs inline script, which the CSP
+# refuses; the docs are at /api/docs/).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: its WWW-Authenticate header makes "no credentials" a 401.
+        "irum.api.auth.ApiTokenAuthentication",
+        "irum.api.auth.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["irum.api.permissions.ArchiveAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "irum.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "irum.api.errors.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Irum API",
+    "DESCRIPTION": "The Irum archive of enforced disappearances. Partner members see what "
+    "the visibility rule lets them see; everyone else, the public projection.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Maps draw on the Natural Earth countries the project ships. An administrator may put a

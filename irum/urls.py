@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("irum.reports.urls")),
     path("", include("irum.routes.urls")),
+    path("api/", include("irum.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

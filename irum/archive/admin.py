@@ -34,6 +34,7 @@ from irum.archive.models import (
 )
 from irum.archive.widgets import LabelledAutocompleteSelect
 from irum.audit.services import audit_record
+from irum.exchange.downloads import DOWNLOAD_ACTIONS
 from irum.gazetteer.models import Agency, Place
 from irum.partners import visibility
 from irum.routes.views import person_route_context
@@ -304,6 +305,7 @@ class PersonInline(BoundInlineMixin, nested_admin.NestedStackedInline):
 
 @admin.register(Case)
 class CaseAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
+    actions = DOWNLOAD_ACTIONS
     form = CaseForm
     inlines = [PersonInline]
     list_display = [
@@ -353,6 +355,8 @@ class CaseAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistoryA
 
 @admin.register(Person)
 class PersonAdmin(ServiceAdminMixin, nested_admin.NestedModelAdmin, SimpleHistoryAdmin):
+    actions = DOWNLOAD_ACTIONS
+
     def visible(self, user):
         return visibility.visible_persons(user)
 

@@ -23,6 +23,7 @@ from irum.exchange.formats import (
     EVENTS,
     FORMULA_TRIGGERS,
     PERSONS,
+    RESTRICTED_COLUMNS,
     SHEETS,
     SOURCES,
     Sheet,
@@ -33,6 +34,9 @@ from irum.gazetteer.models import Agency
 from irum.partners import visibility
 
 CHUNK = 5000
+# A selection is sent to the database as a list of ids (see Scope.for_user); SQLite takes
+# up to 32,766 parameters in one statement.
+MAX_SELECTED_CASES = 30_000
 # Excel holds at most this many characters in a cell, and openpyxl silently cuts a longer
 # value to fit. A narrative that long has to go out as CSV instead.
 XLSX_MAX_CELL = 32_767
@@ -67,19 +71,61 @@ class Scope:
     persons: QuerySet[Person]
     events: QuerySet[Event]
     sources: QuerySet[Source]
+    include_restricted: bool = False
 
     @classmethod
-    def for_user(cls, user: AbstractBaseUser | None) -> Scope:
+    def for_user(
+        cls,
+        user: AbstractBaseUser | None,
+        *,
+        cases: QuerySet[Case] | None = None,
+        include_restricted: bool = False,
+    ) -> Scope:
+        """What USER may see, narrowed to CASES when given (an admin selection, a
+        filter): records outside what USER may see stay out whatever CASES holds."""
         if visibility.is_operator(user):
-            return cls(
+            scope = cls(
                 Case.objects.all(), Person.objects.all(), Event.objects.all(), Source.objects.all()
             )
-        return cls(
-            visibility.visible_cases(user),
-            visibility.visible_persons(user),
-            visibility.visible_events(user),
-            visibility.visible_sources(user),
-        )
+        else:
+            scope = cls(
+                visibility.visible_cases(user),
+                visibility.visible_persons(user),
+                visibility.visible_events(user),
+                visibility.visible_sources(user),
+            )
+        if cases is not None:
+            # The chosen cases as a list of ids: nesting the selection's own query (itself
+            # through visibility) inside the scope's made queries deeper than SQLite parses.
+            ids = list(cases.values_list("pk", flat=True)[: MAX_SELECTED_CASES + 1])
+            if len(ids) > MAX_SELECTED_CASES:
+                raise ExportError(
+                    _(
+                        "More than %(max)d cases are selected; narrow the filters, or "
+                        "export without filters"
+                    )
+                    % {"max": MAX_SELECTED_CASES}
+                )
+            chosen = scope.cases.filter(pk__in=ids)
+            persons = scope.persons.filter(case__in=chosen)
+            events = scope.events.filter(person__in=persons)
+            scope = cls(
+                chosen,
+                persons,
+                events,
+                scope.sources.filter(
+                    pk__in=EventSource.objects.filter(event__in=events).values("source_id")
+                ),
+            )
+        return cls(scope.cases, scope.persons, scope.events, scope.sources, include_restricted)
+
+    def blank_restricted(self, sheet: Sheet, row: list[str]) -> list[str]:
+        if self.include_restricted:
+            return row
+        return [
+            "" if column in RESTRICTED_COLUMNS else value
+            for column, value in zip(sheet.columns, row, strict=True)
+        ]
 
 
 def _cases(scope: Scope) -> Iterator[list[str]]:
@@ -198,7 +244,7 @@ def _write_csv(fh: io.TextIOBase, sheet: Sheet, scope: Scope) -> int:
     writer.writerow(sheet.columns)
     n = 0
     for row in _PRODUCERS[sheet.name](scope):
-        writer.writerow([neutralise(v) for v in row])
+        writer.writerow([neutralise(v) for v in scope.blank_restricted(sheet, row)])
         n += 1
     return n
 
@@ -206,6 +252,7 @@ def _write_csv(fh: io.TextIOBase, sheet: Sheet, scope: Scope) -> int:
 def _write_xlsx_rows(ws: Any, sheet: Sheet, scope: Scope) -> int:
     n = 0
     for row in _PRODUCERS[sheet.name](scope):
+        row = scope.blank_restricted(sheet, row)
         # Strings are written as text cells; neutralising keeps them inert when the sheet
         # is saved back to CSV by a spreadsheet.
         cells = [xlsx_escape(neutralise(v)) for v in row]
@@ -229,11 +276,18 @@ def _write_xlsx_rows(ws: Any, sheet: Sheet, scope: Scope) -> int:
     return n
 
 
-def workbook_export(*, actor: AbstractBaseUser | None, path: Path) -> ExportResult:
-    """Write what ACTOR may see of the archive to PATH: .xlsx, .zip of CSVs, or a
-    folder of CSVs. (The system operator account exports everything.)"""
+def workbook_export(
+    *,
+    actor: AbstractBaseUser | None,
+    path: Path,
+    cases: QuerySet[Case] | None = None,
+    include_restricted: bool = False,
+) -> ExportResult:
+    """Write what ACTOR may see of the archive (of CASES, when given) to PATH: .xlsx,
+    .zip of CSVs, or a folder of CSVs. (The system operator account exports everything.)
+    Identity fields and restricted texts are written only with INCLUDE_RESTRICTED."""
     path = Path(path)
-    scope = Scope.for_user(actor)
+    scope = Scope.for_user(actor, cases=cases, include_restricted=include_restricted)
     counts: dict[str, int] = {}
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -274,5 +328,10 @@ def workbook_export(*, actor: AbstractBaseUser | None, path: Path) -> ExportResu
         + path.name
         + ": "
         + ", ".join(f"{sheet} {n}" for sheet, n in counts.items()),
+        changes={
+            "include_restricted": include_restricted,
+            "selection": cases is not None,
+            "counts": counts,
+        },
     )
     return ExportResult(path=path, counts=counts)

@@ -90,6 +90,19 @@ SOURCES = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (CASES, PERSONS, EVENTS, SOURCES)
 
+# Identity fields and restricted texts: written only when the exporting user may see the
+# record and asks for them (--include-restricted); otherwise the cells are left empty.
+RESTRICTED_COLUMNS = frozenset(
+    {
+        "narrative_restricted",
+        "full_name",
+        "full_name_ko",
+        "aliases",
+        "description_restricted",
+        "content_restricted",
+    }
+)
+
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -357,3 +357,27 @@ def project_case(case: Case) -> PublicCase:
         reported=coarsen_to_year(fresh.reported_on),
         persons=tuple(project_persons(Person.objects.filter(case_id=case.pk))),
     )
+
+
+def project_cases(cases: QuerySet[Case]) -> list[PublicCase]:
+    """The public projection of every case in CASES, in the queryset's order, with their
+    persons: a fixed number of queries whatever the number of cases (a page of the API)."""
+    rows = list(cases.only("pk", "public_id", "summary_public", "verification", "reported_on"))
+    if not rows:
+        return []
+    _refuse_unless_public({case.pk for case in rows})
+    persons: dict[int, list[PublicPerson]] = {case.pk: [] for case in rows}
+    by_public_id = {case.public_id: case.pk for case in rows}
+    ordered = Person.objects.filter(case_id__in=persons).order_by("case_id", "position", "pk")
+    for person in project_persons(ordered):
+        persons[by_public_id[person.case_public_id]].append(person)
+    return [
+        PublicCase(
+            public_id=case.public_id,
+            summary=case.summary_public,
+            verification=case.verification,
+            reported=coarsen_to_year(case.reported_on),
+            persons=tuple(persons[case.pk]),
+        )
+        for case in rows
+    ]

@@ -15,6 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
+from irum.archive.models import Person
 from irum.gazetteer.models import Agency, Place, PlaceName
 from irum.reports.suppression import threshold_setting
 from irum.routes import flows as flows_module
@@ -211,11 +214,16 @@ def flow_map(filters: RouteFilters, *, user: Any, public: bool) -> FlowMap:
     return result
 
 
-def route_map(filters: RouteFilters, *, user: Any, public: bool) -> RouteMap:
-    """Each person's route that FILTERS selects, as USER may see it (or the public)."""
+def route_map(
+    filters: RouteFilters, *, user: Any, public: bool, persons: QuerySet[Person] | None = None
+) -> RouteMap:
+    """Each person's route that FILTERS selects, as USER may see it (or the public).
+    PERSONS, when given, replaces the filters' choice of persons: a caller that has
+    already narrowed them through visibility (an export of selected cases)."""
     if public:
         filters = routes_module.public_date_range(filters)
-    persons = scope_persons(filters, user=user, public=public)
+    if persons is None:
+        persons = scope_persons(filters, user=user, public=public)
     routes = routes_module.person_routes(persons, filters, public=public)
     ids = {stop.place_id for route in routes for stop in route.stops}
     # Counts on a route map are the routes' own: no suppression needed, and none applied,

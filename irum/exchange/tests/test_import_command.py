@@ -136,7 +136,7 @@ def test_it_refuses_an_xlsx_export_that_would_cut_a_long_narrative(gazetteer, tm
     _call("import", str(write_workbook(tmp_path, book)))
 
     with pytest.raises(CommandError, match=r"cases C-002, narrative_restricted: 35999 char"):
-        _call("export", str(tmp_path / "out.xlsx"))
+        _call("export", str(tmp_path / "out.xlsx"), "--include-restricted")
 
     assert not (tmp_path / "out.xlsx").exists()
     # The same archive goes out whole as CSV.

@@ -54,7 +54,7 @@ def _exported_refs(path) -> set[str]:
     ],
 )
 def test_an_export_holds_only_what_its_user_may_see(archive, tmp_path, who, expected):
-    _call("export", str(tmp_path / "out"), "--actor", who)
+    _call("export", str(tmp_path / "out"), "--actor", who, "--include-restricted")
 
     assert _exported_refs(tmp_path / "out") == expected
     persons = (tmp_path / "out" / "persons.csv").read_text(encoding="utf-8-sig")

@@ -235,7 +235,9 @@ def test_it_loses_nothing_when_its_export_is_imported_again(gazetteer, actor, tm
     _import(actor, write_workbook(tmp_path, _tricky_book()))
     before = archive_snapshot()
 
-    exported = workbook_export(actor=actor, path=_export_path(tmp_path, form)).path
+    exported = workbook_export(
+        actor=actor, path=_export_path(tmp_path, form), include_restricted=True
+    ).path
     empty_archive()
     _import(actor, exported)
 
@@ -263,7 +265,9 @@ def test_it_keeps_values_entered_by_hand_exactly_through_a_round_trip(
     services.case_update(actor=actor, case=case, summary_public="\r\n".join(TRICKY))
     before = archive_snapshot()
 
-    exported = workbook_export(actor=actor, path=_export_path(tmp_path, form)).path
+    exported = workbook_export(
+        actor=actor, path=_export_path(tmp_path, form), include_restricted=True
+    ).path
     empty_archive()
     _import(actor, exported)
 
@@ -273,11 +277,11 @@ def test_it_keeps_values_entered_by_hand_exactly_through_a_round_trip(
 
 def test_it_writes_the_same_bytes_after_export_import_export(gazetteer, actor, tmp_path):
     _import(actor, write_workbook(tmp_path, _tricky_book()))
-    first = workbook_export(actor=actor, path=tmp_path / "first").path
+    first = workbook_export(actor=actor, path=tmp_path / "first", include_restricted=True).path
     empty_archive()
 
     _import(actor, first)
-    second = workbook_export(actor=actor, path=tmp_path / "second").path
+    second = workbook_export(actor=actor, path=tmp_path / "second", include_restricted=True).path
 
     names = sorted(p.name for p in first.iterdir())
     assert names == ["cases.csv", "events.csv", "persons.csv", "sources.csv"]

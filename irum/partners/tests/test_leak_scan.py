@@ -159,6 +159,8 @@ def _values(param: str, endpoint: Endpoint) -> list[str]:
             *Agency.objects.filter(events__isnull=False).values_list("slug", flat=True).distinct(),
             *Organization.objects.values_list("slug", flat=True),
         ]
+    if param == "format":  # the API's format suffix (/api/cases.json)
+        return ["json", ".json"]
     if param == "url":  # the admin's catch-all
         return ["no-such-page/", "archive/no-such-model/"]
     pytest.fail(f"the leak scan does not know how to fill {param!r} in {endpoint}")

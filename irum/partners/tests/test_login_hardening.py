@@ -1,5 +1,6 @@
 """Staff logins: argon2 hashes, and lockout after repeated failures (django-axes)."""
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -10,6 +11,7 @@ def _login(client, password):
     )
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_hashed_with_argon2(personas):
     assert personas["alice"].password.startswith("argon2")
 

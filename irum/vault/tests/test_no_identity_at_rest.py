@@ -211,7 +211,7 @@ def test_the_export_decrypts_for_the_authorised_exporter(gazetteer, actor, tmp_p
     assert workbook_import(actor=actor, path=write_workbook(tmp_path / "in", book)).ok
     from irum.exchange.exporter import workbook_export
 
-    workbook_export(actor=actor, path=tmp_path / "out")
+    workbook_export(actor=actor, path=tmp_path / "out", include_restricted=True)
     with (tmp_path / "out" / "persons.csv").open(encoding="utf-8-sig") as fh:
         names = {row["full_name"] for row in csv.DictReader(fh)}
     assert CANARIES[0] in names

@@ -1,0 +1,543 @@
+"""The archive's REST API: cases, persons, events and sources.
+
+Reads go through the one visibility rule (the querysets below); writes go through the
+services (irum.archive.services), which validate, keep history and write the audit
+entry. An update names the version it was made from, and a stale one is 409 Conflict.
+Identity fields and restricted texts are in a response only when the caller may see the
+record and asks for them (`?include=restricted`), and that look is audited.
+Anonymous callers, and signed-in people who are not partner members, get the public
+projection (irum.partners.projection) of public cases and persons only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, filters, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from irum.api.permissions import ArchiveAccess, MembersOnly, is_member
+from irum.archive import services
+from irum.archive.models import Case, Event, EventSource, Person, Source
+from irum.audit.services import audit_record
+from irum.gazetteer.models import Agency, Place, PlaceKind
+from irum.partners import projection, visibility
+from irum.partners.models import Organization
+
+INCLUDE = OpenApiParameter(
+    "include",
+    OpenApiTypes.STR,
+    enum=["restricted"],
+    description="`restricted`: add identity fields and restricted texts (audited).",
+)
+
+
+def wants_restricted(request: Request) -> bool:
+    return request.query_params.get("include") == "restricted"
+
+
+# ------------------------------------------------------------------------ serializers
+
+
+class VersionedSerializer(serializers.ModelSerializer):
+    """Restricted fields leave only when asked for; an update must name its version."""
+
+    restricted: tuple[str, ...] = ()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["version"] = serializers.IntegerField(
+            min_value=1,
+            required=False,
+            help_text=_("The version this change was made from (required to update)."),
+        )
+        return fields
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("include_restricted"):
+            for name in self.restricted:
+                data.pop(name, None)
+        return data
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": [_("Send the version you read, so that no change is lost.")]}
+            )
+        return attrs
+
+
+class SlugField(serializers.SlugRelatedField):
+    """A related record by its public key; the choices come from a callable of the
+    requesting user, so that a hidden record cannot be named (it reads as not found)."""
+
+    def __init__(self, queryset_for: Any, **kwargs: Any) -> None:
+        self.queryset_for = queryset_for
+        kwargs.setdefault("queryset", Place.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context.get("request")
+        return self.queryset_for(getattr(request, "user", None))
+
+
+class CaseSerializer(VersionedSerializer):
+    restricted = ("narrative_restricted",)
+    owner = SlugField(
+        lambda user: (
+            Organization.objects.filter(pk__in=visibility.partner_ids(user, visibility.WRITE_ROLES))
+            if not visibility.is_platform_admin(user)
+            else Organization.objects.all()
+        ),
+        slug_field="slug",
+    )
+    shared_with = SlugField(
+        lambda user: Organization.objects.all(), slug_field="slug", many=True, required=False
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "public_id",
+            "ref",
+            "owner",
+            "shared_with",
+            "confidentiality",
+            "verification",
+            "title",
+            "summary_public",
+            "narrative_restricted",
+            "reported_on",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["public_id", "created_at", "updated_at"]
+
+
+class PersonSerializer(VersionedSerializer):
+    restricted = (
+        "full_name",
+        "full_name_ko",
+        "aliases",
+        "date_of_birth",
+        "address",
+        "family_contacts",
+    )
+    case = SlugField(visibility.changeable_cases, slug_field="public_id")
+    home_province = SlugField(
+        lambda user: Place.objects.filter(kind=PlaceKind.PROVINCE),
+        slug_field="slug",
+        required=False,
+        allow_null=True,
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "public_id",
+            "ref",
+            "case",
+            "position",
+            "pseudonym",
+            *(
+                "full_name",
+                "full_name_ko",
+                "aliases",
+                "date_of_birth",
+                "address",
+                "family_contacts",
+            ),
+            "sex",
+            "birth_year",
+            "home_province",
+            "status",
+            "reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["public_id", "created_at", "updated_at"]
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        # Reading: the case as the person's case, whether or not this user may change it.
+        data = super().to_representation(instance)
+        data["case"] = instance.case.public_id
+        return data
+
+
+class SourceSerializer(VersionedSerializer):
+    restricted = ("content_restricted",)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "ref",
+            "kind",
+            "date",
+            "connection",
+            "reliability",
+            "consent_public",
+            "content_restricted",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class EventSerializer(VersionedSerializer):
+    restricted = ("description_restricted",)
+    person = SlugField(
+        lambda user: Person.objects.filter(case__in=visibility.changeable_cases(user)),
+        slug_field="public_id",
+    )
+    place = SlugField(
+        lambda user: Place.objects.all(), slug_field="slug", required=False, allow_null=True
+    )
+    agency = SlugField(
+        lambda user: Agency.objects.all(), slug_field="slug", required=False, allow_null=True
+    )
+    sources = SlugField(visibility.visible_sources, slug_field="ref", many=True, required=False)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "person",
+            "seq",
+            "chain_index",
+            "kind",
+            "date",
+            "date_lower",
+            "date_upper",
+            "place",
+            "agency",
+            "custody_acknowledged",
+            "description_public",
+            "description_restricted",
+            "sources",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "chain_index",
+            "date_lower",
+            "date_upper",
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["person"] = instance.person.public_id
+        data["sources"] = [source.ref for source in instance.sources.all()]
+        return data
+
+
+# ---------------------------------------------------------------------------- filters
+
+
+class CaseFilter(django_filters.FilterSet):
+    owner = django_filters.CharFilter(field_name="owner__slug")
+
+    class Meta:
+        model = Case
+        fields = ["confidentiality", "verification", "owner"]
+
+
+class PublicCaseFilter(django_filters.FilterSet):
+    """The public projection names no owner and no confidentiality: nor do its filters."""
+
+    class Meta:
+        model = Case
+        fields = ["verification"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    case = django_filters.CharFilter(field_name="case__public_id")
+    home_province = django_filters.CharFilter(field_name="home_province__slug")
+
+    class Meta:
+        model = Person
+        fields = ["case", "sex", "status", "reason", "home_province"]
+
+
+class EventFilter(django_filters.FilterSet):
+    person = django_filters.CharFilter(field_name="person__public_id")
+    case = django_filters.CharFilter(field_name="person__case__public_id")
+    place = django_filters.CharFilter(field_name="place__slug")
+    agency = django_filters.CharFilter(field_name="agency__slug")
+    date_from = django_filters.DateFilter(field_name="date_upper", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date_lower", lookup_expr="lte")
+
+    class Meta:
+        model = Event
+        fields = ["person", "case", "kind", "place", "agency", "custody_acknowledged"]
+
+
+class SourceFilter(django_filters.FilterSet):
+    class Meta:
+        model = Source
+        fields = ["kind", "connection", "reliability", "consent_public"]
+
+
+# --------------------------------------------------------------------------- viewsets
+
+
+class ArchiveViewSet(viewsets.ModelViewSet):
+    """Shared: the visibility-filtered queryset, restricted fields on request (audited),
+    writes through the services, soft delete."""
+
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    record_label = ""
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["include_restricted"] = wants_restricted(self.request) and is_member(self.request)
+        return context
+
+    def _audit_restricted(self, public_ids: list[str]) -> None:
+        if public_ids and self.get_serializer_context()["include_restricted"]:
+            audit_record(
+                actor=self.request.user,
+                kind="view_restricted",
+                record_type=self.record_label,
+                summary=f"read through the API with restricted fields ({len(public_ids)})",
+                changes={"records": public_ids[:200]},
+            )
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kw: Any):
+        if request.method == "GET" and response.status_code == 200 and is_member(request):
+            data = response.data
+            rows = data.get("results", [data]) if isinstance(data, dict) else []
+            key = "public_id" if self.lookup_field == "public_id" else "id"
+            self._audit_restricted([str(row.get(key)) for row in rows if isinstance(row, dict)])
+        return super().finalize_response(request, response, *args, **kw)
+
+    def check_changeable(self, case: Case) -> None:
+        if not visibility.can_change_case(self.request.user, case):
+            raise exceptions.PermissionDenied(_("You may not change this case."))
+
+    def take_version(self, instance: Any, data: dict[str, Any]) -> dict[str, Any]:
+        instance.version = data.pop("version", instance.version)
+        return data
+
+    def perform_destroy(self, instance: Any) -> None:
+        version = self.request.query_params.get("version")
+        if version is not None:
+            if not version.isdigit():
+                raise exceptions.ValidationError({"version": [_("A version is a number.")]})
+            instance.version = int(version)
+        getattr(services, f"{self.record_label.split('.')[-1]}_delete")(
+            actor=self.request.user, **{self.record_label.split(".")[-1]: instance}
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[INCLUDE]), retrieve=extend_schema(parameters=[INCLUDE])
+)
+class CaseViewSet(ArchiveViewSet):
+    serializer_class = CaseSerializer
+    permission_classes = [ArchiveAccess]
+    ordering_fields = ["ref", "created_at", "updated_at", "public_id"]
+    ordering = ["ref"]
+    lookup_field = "public_id"
+    record_label = "archive.case"
+
+    @property
+    def filterset_class(self) -> type[django_filters.FilterSet]:
+        if getattr(self, "swagger_fake_view", False) or is_member(self.request):
+            return CaseFilter
+        return PublicCaseFilter
+
+    def get_queryset(self) -> QuerySet[Case]:
+        if not is_member(self.request):
+            return visibility.public_cases().order_by("public_id")
+        return (
+            visibility.visible_cases(self.request.user)
+            .select_related("owner")
+            .prefetch_related("shared_with")
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if is_member(request):
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).order_by("public_id")
+        )
+        return self.get_paginated_response(
+            [
+                case.to_dict()
+                for case in projection.project_cases(
+                    Case.objects.filter(pk__in=[c.pk for c in page]).order_by("public_id")
+                )
+            ]
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if is_member(request):
+            return super().retrieve(request, *args, **kwargs)
+        return Response(projection.project_case(self.get_object()).to_dict())
+
+    @transaction.atomic
+    def perform_create(self, serializer: CaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        shared = data.pop("shared_with", None)
+        serializer.instance = services.case_create(actor=self.request.user, **data)
+        if shared is not None:
+            serializer.instance.shared_with.set(shared)
+
+    @transaction.atomic
+    def perform_update(self, serializer: CaseSerializer) -> None:
+        case = serializer.instance
+        self.check_changeable(case)
+        data = self.take_version(case, dict(serializer.validated_data))
+        shared = data.pop("shared_with", None)
+        serializer.instance = services.case_update(actor=self.request.user, case=case, **data)
+        if shared is not None:
+            case.shared_with.set(shared)
+
+    def perform_destroy(self, instance: Case) -> None:
+        self.check_changeable(instance)
+        super().perform_destroy(instance)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[INCLUDE]), retrieve=extend_schema(parameters=[INCLUDE])
+)
+class PersonViewSet(ArchiveViewSet):
+    serializer_class = PersonSerializer
+    permission_classes = [ArchiveAccess]
+    filterset_class = PersonFilter
+    ordering_fields = ["ref", "public_id", "birth_year", "created_at", "updated_at"]
+    ordering = ["case__ref", "position", "ref"]
+    lookup_field = "public_id"
+    record_label = "archive.person"
+
+    def get_queryset(self) -> QuerySet[Person]:
+        if not is_member(self.request):
+            return Person.objects.filter(case__in=visibility.public_cases())
+        return visibility.visible_persons(self.request.user).select_related("case", "home_province")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if is_member(request):
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("pk"))
+        persons = Person.objects.filter(pk__in=[p.pk for p in page]).order_by("pk")
+        return self.get_paginated_response(
+            [person.to_dict() for person in projection.project_persons(persons)]
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if is_member(request):
+            return super().retrieve(request, *args, **kwargs)
+        return Response(projection.project_person(self.get_object()).to_dict())
+
+    def perform_create(self, serializer: PersonSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        self.check_changeable(data["case"])
+        serializer.instance = services.person_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: PersonSerializer) -> None:
+        person = serializer.instance
+        self.check_changeable(person.case)
+        data = self.take_version(person, dict(serializer.validated_data))
+        if "case" in data:
+            self.check_changeable(data["case"])
+        serializer.instance = services.person_update(actor=self.request.user, person=person, **data)
+
+    def perform_destroy(self, instance: Person) -> None:
+        self.check_changeable(instance.case)
+        super().perform_destroy(instance)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[INCLUDE]), retrieve=extend_schema(parameters=[INCLUDE])
+)
+class EventViewSet(ArchiveViewSet):
+    serializer_class = EventSerializer
+    permission_classes = [MembersOnly]
+    filterset_class = EventFilter
+    ordering_fields = ["chain_index", "date_lower", "date_upper", "created_at", "id"]
+    ordering = ["person_id", "chain_index"]
+    record_label = "archive.event"
+
+    def get_queryset(self) -> QuerySet[Event]:
+        return (
+            visibility.visible_events(self.request.user)
+            .select_related("person__case", "place", "agency")
+            .prefetch_related(Prefetch("sources", queryset=Source.objects.only("pk", "ref")))
+        )
+
+    def perform_create(self, serializer: EventSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        self.check_changeable(data["person"].case)
+        serializer.instance = services.event_record(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: EventSerializer) -> None:
+        event = serializer.instance
+        self.check_changeable(event.person.case)
+        data = self.take_version(event, dict(serializer.validated_data))
+        if "person" in data and data["person"].pk != event.person_id:
+            raise exceptions.ValidationError(
+                {"person": [_("An event cannot be moved to another person.")]}
+            )
+        data.pop("person", None)
+        serializer.instance = services.event_update(actor=self.request.user, event=event, **data)
+
+    def perform_destroy(self, instance: Event) -> None:
+        self.check_changeable(instance.person.case)
+        super().perform_destroy(instance)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[INCLUDE]), retrieve=extend_schema(parameters=[INCLUDE])
+)
+class SourceViewSet(ArchiveViewSet):
+    serializer_class = SourceSerializer
+    permission_classes = [MembersOnly]
+    filterset_class = SourceFilter
+    ordering_fields = ["ref", "date", "created_at", "id"]
+    ordering = ["ref"]
+    record_label = "archive.source"
+
+    def get_queryset(self) -> QuerySet[Source]:
+        return visibility.visible_sources(self.request.user)
+
+    def perform_create(self, serializer: SourceSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = services.source_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: SourceSerializer) -> None:
+        source = serializer.instance
+        if not visibility.can_change_source(self.request.user, source):
+            raise exceptions.PermissionDenied(_("You may not change this source."))
+        data = self.take_version(source, dict(serializer.validated_data))
+        serializer.instance = services.source_update(actor=self.request.user, source=source, **data)
+
+    def perform_destroy(self, instance: Source) -> None:
+        if not visibility.can_change_source(self.request.user, instance):
+            raise exceptions.PermissionDenied(_("You may not change this source."))
+        super().perform_destroy(instance)
+
+
+__all__ = [
+    "CaseViewSet",
+    "EventSource",
+    "EventViewSet",
+    "PersonViewSet",
+    "SourceViewSet",
+]
