@@ -17,3 +17,6 @@ urlpatterns = [
     path("api/", include("irum.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# A path under /api/ that matches no URL still answers in the API's error shape.
+handler404 = "irum.api.errors.page_not_found"

@@ -60,3 +60,16 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
             "fields": {},
         }
     return response
+
+
+def page_not_found(request: Any, exception: Exception) -> Any:
+    """A path that no URL matches (irum.urls handler404): under /api/, the API's error
+    shape, as a record that does not exist gets; elsewhere, Django's page."""
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("Not found."), "code": "not_found", "fields": {}}, status=404
+        )
+    return defaults.page_not_found(request, exception)

@@ -18,12 +18,14 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, filters, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from irum.api.fields import SlugRelatedField
 from irum.api.permissions import ArchiveAccess, MembersOnly, is_member
+from irum.api.schema import PublicCaseSerializer, PublicPersonSerializer, documented
 from irum.archive import services
 from irum.archive.models import Case, Event, EventSource, Person, Source
 from irum.audit.services import audit_record
@@ -75,12 +77,13 @@ class VersionedSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class SlugField(serializers.SlugRelatedField):
+class SlugField(SlugRelatedField):
     """A related record by its public key; the choices come from a callable of the
     requesting user, so that a hidden record cannot be named (it reads as not found)."""
 
-    def __init__(self, queryset_for: Any, **kwargs: Any) -> None:
+    def __init__(self, queryset_for: Any, *, null_on_read: bool = False, **kwargs: Any) -> None:
         self.queryset_for = queryset_for
+        self.null_on_read = null_on_read  # the schema: may be null in a response
         kwargs.setdefault("queryset", Place.objects.none())
         super().__init__(**kwargs)
 
@@ -98,6 +101,7 @@ class CaseSerializer(VersionedSerializer):
             else Organization.objects.all()
         ),
         slug_field="slug",
+        null_on_read=True,
     )
     shared_with = SlugField(
         lambda user: Organization.objects.all(), slug_field="slug", many=True, required=False
@@ -342,9 +346,7 @@ class ArchiveViewSet(viewsets.ModelViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[INCLUDE]), retrieve=extend_schema(parameters=[INCLUDE])
-)
+@documented(CaseSerializer, public=PublicCaseSerializer, parameters=[INCLUDE])
 class CaseViewSet(ArchiveViewSet):
     serializer_class = CaseSerializer
     permission_classes = [ArchiveAccess]
@@ -412,9 +414,7 @@ class CaseViewSet(ArchiveViewSet):
         super().perform_destroy(instance)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[INCLUDE]), retrieve=extend_schema(parameters=[INCLUDE])
-)
+@documented(PersonSerializer, public=PublicPersonSerializer, parameters=[INCLUDE])
 class PersonViewSet(ArchiveViewSet):
     serializer_class = PersonSerializer
     permission_classes = [ArchiveAccess]
@@ -462,9 +462,7 @@ class PersonViewSet(ArchiveViewSet):
         super().perform_destroy(instance)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[INCLUDE]), retrieve=extend_schema(parameters=[INCLUDE])
-)
+@documented(EventSerializer, members_only=True, parameters=[INCLUDE])
 class EventViewSet(ArchiveViewSet):
     serializer_class = EventSerializer
     permission_classes = [MembersOnly]
@@ -502,9 +500,7 @@ class EventViewSet(ArchiveViewSet):
         super().perform_destroy(instance)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[INCLUDE]), retrieve=extend_schema(parameters=[INCLUDE])
-)
+@documented(SourceSerializer, members_only=True, parameters=[INCLUDE])
 class SourceViewSet(ArchiveViewSet):
     serializer_class = SourceSerializer
     permission_classes = [MembersOnly]

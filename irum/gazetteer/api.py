@@ -8,22 +8,25 @@ from typing import Any
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework import filters, serializers, viewsets
 
+from irum.api.fields import SlugRelatedField
 from irum.api.permissions import GazetteerAccess
+from irum.api.schema import documented
 from irum.audit.services import audit_record
 from irum.gazetteer import services
-from irum.gazetteer.models import Agency, AgencyName, Place, PlaceName
+from irum.gazetteer.models import Agency, AgencyName, Place, PlaceName, Precision
 
 
 class PlaceSerializer(serializers.ModelSerializer):
     names = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, max_length=50, write_only=True
     )
-    province = serializers.SlugRelatedField(
+    province = SlugRelatedField(
         slug_field="slug", queryset=Place.objects.all(), required=False, allow_null=True
     )
-    parent = serializers.SlugRelatedField(
+    parent = SlugRelatedField(
         slug_field="slug", queryset=Place.objects.all(), required=False, allow_null=True
     )
 
@@ -51,12 +54,36 @@ class PlaceSerializer(serializers.ModelSerializer):
         data["names"] = [n.name for n in instance.names.all()]
         return data
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """What place_upsert refuses (with a ValueError, a 500), refused here as a 400.
+        A partial update is checked with the place's current values for the rest."""
+
+        def value(name: str, default: Any = None) -> Any:
+            if name in attrs:
+                return attrs[name]
+            return getattr(self.instance, name, default) if self.instance else default
+
+        lat, lon = value("lat"), value("lon")
+        if (lat is None) != (lon is None):
+            raise serializers.ValidationError(
+                {
+                    "lat" if lat is None else "lon": [
+                        _("Give both latitude and longitude, or neither.")
+                    ]
+                }
+            )
+        if lat is None and value("precision", Precision.UNKNOWN) != Precision.UNKNOWN:
+            raise serializers.ValidationError(
+                {"precision": [_("A precision needs coordinates: leave it unknown, or give them.")]}
+            )
+        return attrs
+
 
 class AgencySerializer(serializers.ModelSerializer):
     names = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, max_length=50, write_only=True
     )
-    parent = serializers.SlugRelatedField(
+    parent = SlugRelatedField(
         slug_field="slug", queryset=Agency.objects.all(), required=False, allow_null=True
     )
 
@@ -93,7 +120,8 @@ class GazetteerViewSet(viewsets.ModelViewSet):
             for key in serializer.fields:
                 if key not in data and key not in ("province", "parent"):
                     data.setdefault(key, current.get(key))
-            data.setdefault("province", getattr(instance, "province", None))
+            if "province" in serializer.fields:  # places have one; agencies do not
+                data.setdefault("province", instance.province)
             data.setdefault("parent", instance.parent)
             data["slug"] = instance.slug
         with transaction.atomic():
@@ -113,6 +141,7 @@ class GazetteerViewSet(viewsets.ModelViewSet):
         self._save(serializer)
 
 
+@documented(PlaceSerializer, versioned=False, deletable=False)
 class PlaceViewSet(GazetteerViewSet):
     serializer_class = PlaceSerializer
     filterset_class = PlaceFilter
@@ -126,6 +155,7 @@ class PlaceViewSet(GazetteerViewSet):
         )
 
 
+@documented(AgencySerializer, versioned=False, deletable=False)
 class AgencyViewSet(GazetteerViewSet):
     serializer_class = AgencySerializer
     filterset_fields = ["country"]

@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from irum.archive.actors import person_actor
+from irum.exchange.cli import report_import
 from irum.exchange.importer import workbook_import
 from irum.partners.models import Organization
 
@@ -43,37 +43,4 @@ class Command(BaseCommand):
             )
             if result.problems or dry_run:
                 transaction.set_rollback(True)
-        for notice in result.likely_duplicates:
-            self.stderr.write(_("warning: %(notice)s") % {"notice": notice})
-        if result.problems:
-            for problem in result.problems:
-                self.stderr.write(str(problem))
-            n = len(result.problems)
-            raise CommandError(
-                ngettext(
-                    "%(n)d problem found; nothing was imported.",
-                    "%(n)d problems found; nothing was imported.",
-                    n,
-                )
-                % {"n": n}
-            )
-        if dry_run:
-            message = _(
-                "Would import: cases %(cases)d, persons %(persons)d, events %(events)d, "
-                "sources %(sources)d, new places %(places)d. Nothing was written (dry run)."
-            )
-        else:
-            message = _(
-                "Imported: cases %(cases)d, persons %(persons)d, events %(events)d, "
-                "sources %(sources)d, new places %(places)d."
-            )
-        self.stdout.write(
-            message
-            % {
-                "cases": result.cases,
-                "persons": result.persons,
-                "events": result.events,
-                "sources": result.sources,
-                "places": result.places_created,
-            }
-        )
+        report_import(self, result, dry_run=dry_run)
