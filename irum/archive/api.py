@@ -62,12 +62,14 @@ class VersionedSerializer(serializers.ModelSerializer):
         )
         return fields
 
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        if not self.context.get("include_restricted"):
-            for name in self.restricted:
-                data.pop(name, None)
-        return data
+    @property
+    def _readable_fields(self):  # type: ignore[override]
+        # Leave restricted fields out before they are read, not after: reading one
+        # decrypts it (irum.vault), and the viewsets defer those columns on reads.
+        hidden = () if self.context.get("include_restricted") else self.restricted
+        for field in super()._readable_fields:
+            if field.field_name not in hidden:
+                yield field
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "version" not in attrs:
@@ -327,23 +329,66 @@ class ArchiveViewSet(viewsets.ModelViewSet):
             self._audit_restricted([str(row.get(key)) for row in rows if isinstance(row, dict)])
         return super().finalize_response(request, response, *args, **kw)
 
+    def defer_restricted(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """On reads without `include=restricted`, do not load (and decrypt) the restricted
+        columns at all. Writes keep them: a service saves the whole record."""
+        if self.request.method in ("GET", "HEAD") and not wants_restricted(self.request):
+            return queryset.defer(*self.get_serializer_class().restricted)
+        return queryset
+
     def check_changeable(self, case: Case) -> None:
         if not visibility.can_change_case(self.request.user, case):
             raise exceptions.PermissionDenied(_("You may not change this case."))
+
+    # Each viewset says which case a record belongs to; the writes below are shared.
+    record_name = ""  # the services' name: case_create, person_update, ...
+    create_service = ""
+
+    def case_of(self, record: Any) -> Case:
+        raise NotImplementedError
+
+    def check_can_change(self, record: Any) -> None:
+        self.check_changeable(self.case_of(record))
+
+    def check_new(self, data: dict[str, Any]) -> None:
+        """May this user add a record with DATA? (By default: may they change its case.)"""
+
+    def check_update(self, record: Any, data: dict[str, Any]) -> dict[str, Any]:
+        """DATA for the update service, once the change itself is allowed."""
+        return data
 
     def take_version(self, instance: Any, data: dict[str, Any]) -> dict[str, Any]:
         instance.version = data.pop("version", instance.version)
         return data
 
+    def save(self, record: Any | None, data: dict[str, Any]) -> Any:
+        actor = self.request.user
+        if record is None:
+            return getattr(services, self.create_service)(actor=actor, **data)
+        update = getattr(services, f"{self.record_name}_update")
+        return update(actor=actor, **{self.record_name: record}, **data)
+
+    def perform_create(self, serializer: serializers.ModelSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        self.check_new(data)
+        serializer.instance = self.save(None, data)
+
+    def perform_update(self, serializer: serializers.ModelSerializer) -> None:
+        record = serializer.instance
+        self.check_can_change(record)
+        data = self.check_update(record, self.take_version(record, dict(serializer.validated_data)))
+        serializer.instance = self.save(record, data)
+
     def perform_destroy(self, instance: Any) -> None:
+        self.check_can_change(instance)
         version = self.request.query_params.get("version")
         if version is not None:
             if not version.isdigit():
                 raise exceptions.ValidationError({"version": [_("A version is a number.")]})
             instance.version = int(version)
-        getattr(services, f"{self.record_label.split('.')[-1]}_delete")(
-            actor=self.request.user, **{self.record_label.split(".")[-1]: instance}
-        )
+        delete = getattr(services, f"{self.record_name}_delete")
+        delete(actor=self.request.user, **{self.record_name: instance})
 
 
 @documented(CaseSerializer, public=PublicCaseSerializer, parameters=[INCLUDE])
@@ -364,7 +409,7 @@ class CaseViewSet(ArchiveViewSet):
     def get_queryset(self) -> QuerySet[Case]:
         if not is_member(self.request):
             return visibility.public_cases().order_by("public_id")
-        return (
+        return self.defer_restricted(
             visibility.visible_cases(self.request.user)
             .select_related("owner")
             .prefetch_related("shared_with")
@@ -390,28 +435,18 @@ class CaseViewSet(ArchiveViewSet):
             return super().retrieve(request, *args, **kwargs)
         return Response(projection.project_case(self.get_object()).to_dict())
 
-    @transaction.atomic
-    def perform_create(self, serializer: CaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        shared = data.pop("shared_with", None)
-        serializer.instance = services.case_create(actor=self.request.user, **data)
-        if shared is not None:
-            serializer.instance.shared_with.set(shared)
+    record_name, create_service = "case", "case_create"
+
+    def case_of(self, record: Case) -> Case:
+        return record
 
     @transaction.atomic
-    def perform_update(self, serializer: CaseSerializer) -> None:
-        case = serializer.instance
-        self.check_changeable(case)
-        data = self.take_version(case, dict(serializer.validated_data))
+    def save(self, record: Case | None, data: dict[str, Any]) -> Case:
         shared = data.pop("shared_with", None)
-        serializer.instance = services.case_update(actor=self.request.user, case=case, **data)
+        case = super().save(record, data)
         if shared is not None:
             case.shared_with.set(shared)
-
-    def perform_destroy(self, instance: Case) -> None:
-        self.check_changeable(instance)
-        super().perform_destroy(instance)
+        return case
 
 
 @documented(PersonSerializer, public=PublicPersonSerializer, parameters=[INCLUDE])
@@ -427,7 +462,12 @@ class PersonViewSet(ArchiveViewSet):
     def get_queryset(self) -> QuerySet[Person]:
         if not is_member(self.request):
             return Person.objects.filter(case__in=visibility.public_cases())
-        return visibility.visible_persons(self.request.user).select_related("case", "home_province")
+        persons = (
+            visibility.visible_persons(self.request.user)
+            .select_related("case", "home_province")
+            .defer(*(f"case__{name}" for name in CaseSerializer.restricted))
+        )
+        return self.defer_restricted(persons)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if is_member(request):
@@ -443,23 +483,18 @@ class PersonViewSet(ArchiveViewSet):
             return super().retrieve(request, *args, **kwargs)
         return Response(projection.project_person(self.get_object()).to_dict())
 
-    def perform_create(self, serializer: PersonSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
+    record_name, create_service = "person", "person_create"
+
+    def case_of(self, record: Person) -> Case:
+        return record.case
+
+    def check_new(self, data: dict[str, Any]) -> None:
         self.check_changeable(data["case"])
-        serializer.instance = services.person_create(actor=self.request.user, **data)
 
-    def perform_update(self, serializer: PersonSerializer) -> None:
-        person = serializer.instance
-        self.check_changeable(person.case)
-        data = self.take_version(person, dict(serializer.validated_data))
-        if "case" in data:
+    def check_update(self, record: Person, data: dict[str, Any]) -> dict[str, Any]:
+        if "case" in data:  # moving a person: the new case must be theirs to change too
             self.check_changeable(data["case"])
-        serializer.instance = services.person_update(actor=self.request.user, person=person, **data)
-
-    def perform_destroy(self, instance: Person) -> None:
-        self.check_changeable(instance.case)
-        super().perform_destroy(instance)
+        return data
 
 
 @documented(EventSerializer, members_only=True, parameters=[INCLUDE])
@@ -472,32 +507,32 @@ class EventViewSet(ArchiveViewSet):
     record_label = "archive.event"
 
     def get_queryset(self) -> QuerySet[Event]:
-        return (
+        return self.defer_restricted(
             visibility.visible_events(self.request.user)
             .select_related("person__case", "place", "agency")
+            # An event names its person and case by id only: never load their secrets.
+            .defer(
+                *(f"person__{name}" for name in PersonSerializer.restricted),
+                *(f"person__case__{name}" for name in CaseSerializer.restricted),
+            )
             .prefetch_related(Prefetch("sources", queryset=Source.objects.only("pk", "ref")))
         )
 
-    def perform_create(self, serializer: EventSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        self.check_changeable(data["person"].case)
-        serializer.instance = services.event_record(actor=self.request.user, **data)
+    record_name, create_service = "event", "event_record"
 
-    def perform_update(self, serializer: EventSerializer) -> None:
-        event = serializer.instance
-        self.check_changeable(event.person.case)
-        data = self.take_version(event, dict(serializer.validated_data))
-        if "person" in data and data["person"].pk != event.person_id:
+    def case_of(self, record: Event) -> Case:
+        return record.person.case
+
+    def check_new(self, data: dict[str, Any]) -> None:
+        self.check_changeable(data["person"].case)
+
+    def check_update(self, record: Event, data: dict[str, Any]) -> dict[str, Any]:
+        if "person" in data and data["person"].pk != record.person_id:
             raise exceptions.ValidationError(
                 {"person": [_("An event cannot be moved to another person.")]}
             )
         data.pop("person", None)
-        serializer.instance = services.event_update(actor=self.request.user, event=event, **data)
-
-    def perform_destroy(self, instance: Event) -> None:
-        self.check_changeable(instance.person.case)
-        super().perform_destroy(instance)
+        return data
 
 
 @documented(SourceSerializer, members_only=True, parameters=[INCLUDE])
@@ -510,24 +545,14 @@ class SourceViewSet(ArchiveViewSet):
     record_label = "archive.source"
 
     def get_queryset(self) -> QuerySet[Source]:
-        return visibility.visible_sources(self.request.user)
+        return self.defer_restricted(visibility.visible_sources(self.request.user))
 
-    def perform_create(self, serializer: SourceSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        serializer.instance = services.source_create(actor=self.request.user, **data)
+    record_name, create_service = "source", "source_create"
 
-    def perform_update(self, serializer: SourceSerializer) -> None:
-        source = serializer.instance
-        if not visibility.can_change_source(self.request.user, source):
+    def check_can_change(self, record: Source) -> None:
+        # A source may back events in several cases: its own rule (irum.partners.visibility).
+        if not visibility.can_change_source(self.request.user, record):
             raise exceptions.PermissionDenied(_("You may not change this source."))
-        data = self.take_version(source, dict(serializer.validated_data))
-        serializer.instance = services.source_update(actor=self.request.user, source=source, **data)
-
-    def perform_destroy(self, instance: Source) -> None:
-        if not visibility.can_change_source(self.request.user, instance):
-            raise exceptions.PermissionDenied(_("You may not change this source."))
-        super().perform_destroy(instance)
 
 
 __all__ = [

@@ -119,6 +119,14 @@ class Scope:
             )
         return cls(scope.cases, scope.persons, scope.events, scope.sources, include_restricted)
 
+    def secret(self, record: Any, name: str) -> str:
+        """A restricted value, or "" without reading (and decrypting) it."""
+        return getattr(record, name) if self.include_restricted else ""
+
+    def lean(self, queryset: QuerySet[Any], *names: str) -> QuerySet[Any]:
+        """QUERYSET without the restricted columns NAMES unless they are wanted."""
+        return queryset if self.include_restricted else queryset.defer(*names)
+
     def blank_restricted(self, sheet: Sheet, row: list[str]) -> list[str]:
         if self.include_restricted:
             return row
@@ -129,34 +137,50 @@ class Scope:
 
 
 def _cases(scope: Scope) -> Iterator[list[str]]:
-    for c in scope.cases.order_by("ref").iterator(chunk_size=CHUNK):
+    cases = scope.lean(scope.cases, "narrative_restricted")
+    for c in cases.order_by("ref").iterator(chunk_size=CHUNK):
         yield [
             c.ref,
             c.public_id,
             c.title,
             c.summary_public,
-            c.narrative_restricted,
+            scope.secret(c, "narrative_restricted"),
             c.reported_on,
             c.verification,
             c.confidentiality,
         ]
 
 
+PERSON_SECRETS = ("full_name", "full_name_ko", "aliases")
+PERSON_COLUMNS = (
+    "ref",
+    "case",
+    "public_id",
+    "pseudonym",
+    *PERSON_SECRETS,
+    "sex",
+    "birth_year",
+    "home_province",
+    "status",
+    "reason",
+    "position",
+)
+
+
 def _persons(scope: Scope) -> Iterator[list[str]]:
-    rows = (
-        scope.persons.select_related("case", "home_province")
-        .order_by("case__ref", "position", "pk")
-        .iterator(chunk_size=CHUNK)
+    persons = scope.lean(
+        scope.persons.select_related("case", "home_province").only(
+            *PERSON_COLUMNS, "case__ref", "home_province__name"
+        ),
+        *PERSON_SECRETS,
     )
-    for p in rows:
+    for p in persons.order_by("case__ref", "position", "pk").iterator(chunk_size=CHUNK):
         yield [
             p.ref,
             p.case.ref,
             p.public_id,
             p.pseudonym,
-            p.full_name,
-            p.full_name_ko,
-            p.aliases,
+            *(scope.secret(p, name) for name in PERSON_SECRETS),
             p.sex,
             "" if p.birth_year is None else str(p.birth_year),
             p.home_province.name if p.home_province else "",
@@ -166,7 +190,8 @@ def _persons(scope: Scope) -> Iterator[list[str]]:
 
 
 def _sources(scope: Scope) -> Iterator[list[str]]:
-    for s in scope.sources.order_by("ref").iterator(chunk_size=CHUNK):
+    sources = scope.lean(scope.sources, "content_restricted")
+    for s in sources.order_by("ref").iterator(chunk_size=CHUNK):
         yield [
             s.ref,
             s.kind,
@@ -174,7 +199,7 @@ def _sources(scope: Scope) -> Iterator[list[str]]:
             s.connection,
             s.reliability,
             "yes" if s.consent_public else "no",
-            s.content_restricted,
+            scope.secret(s, "content_restricted"),
         ]
 
 
@@ -189,46 +214,59 @@ def _events(scope: Scope) -> Iterator[list[str]]:
             place_label[place.pk] = place.slug
     place_country = {pk: p.country for pk, p in index.by_pk.items()}
     agency_slug: dict[int, str] = dict(Agency.objects.values_list("pk", "slug"))
-    sources_of: dict[int, list[str]] = defaultdict(list)
-    for event_id, ref in (
-        EventSource.objects.filter(event__in=scope.events.values("pk"))
-        .order_by("pk")
-        .values_list("event_id", "source__ref")
-        .iterator(chunk_size=CHUNK)
-    ):
-        sources_of[event_id].append(ref)
+    columns = [
+        "pk",
+        "person__ref",
+        "seq",
+        "kind",
+        "date",
+        "place_id",
+        "agency_id",
+        "custody_acknowledged",
+        "description_public",
+    ]
+    if scope.include_restricted:
+        columns.append("description_restricted")
     rows = (
         scope.events.order_by("person__case__ref", "person__position", "person_id", "chain_index")
-        .values_list(
-            "pk",
-            "person__ref",
-            "seq",
-            "kind",
-            "date",
-            "place_id",
-            "agency_id",
-            "custody_acknowledged",
-            "description_public",
-            "description_restricted",
-        )
+        .values_list(*columns)
         .iterator(chunk_size=CHUNK)
     )
-    for pk, person_ref, seq, kind, date, place_id, agency_id, ack, desc_pub, desc_res in rows:
-        yield [
-            person_ref,
-            "" if seq is None else str(seq),
-            kind,
-            date,
-            place_label.get(place_id, "") if place_id else "",
-            place_country.get(place_id, "")
-            if place_id and "/" not in place_country.get(place_id, "")
-            else "",
-            agency_slug.get(agency_id, "") if agency_id else "",
-            ack,
-            desc_pub,
-            desc_res,
-            ";".join(sources_of.get(pk, [])),
-        ]
+    for batch in _batches(rows, CHUNK):
+        # The source links of this batch only, so memory stays flat however many events.
+        sources_of: dict[int, list[str]] = defaultdict(list)
+        for event_id, ref in (
+            EventSource.objects.filter(event_id__in=[row[0] for row in batch])
+            .order_by("pk")
+            .values_list("event_id", "source__ref")
+        ):
+            sources_of[event_id].append(ref)
+        for pk, person_ref, seq, kind, date, place_id, agency_id, ack, desc_pub, *secret in batch:
+            country = place_country.get(place_id, "") if place_id else ""
+            yield [
+                person_ref,
+                "" if seq is None else str(seq),
+                kind,
+                date,
+                place_label.get(place_id, "") if place_id else "",
+                "" if "/" in country else country,
+                agency_slug.get(agency_id, "") if agency_id else "",
+                ack,
+                desc_pub,
+                secret[0] if secret else "",
+                ";".join(sources_of.get(pk, [])),
+            ]
+
+
+def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 _PRODUCERS = {
@@ -310,9 +348,10 @@ def workbook_export(
     elif suffix == ".zip":
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for sheet in SHEETS:
-                buffer = io.StringIO()
-                counts[sheet.name] = _write_csv(buffer, sheet, scope)
-                archive.writestr(sheet.filename, "\ufeff" + buffer.getvalue())
+                # Streamed into the archive: a sheet is never held in memory whole.
+                with archive.open(sheet.filename, "w", force_zip64=True) as raw:
+                    with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:
+                        counts[sheet.name] = _write_csv(fh, sheet, scope)
     else:
         path.mkdir(parents=True, exist_ok=True)
         for sheet in SHEETS:

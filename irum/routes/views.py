@@ -78,28 +78,27 @@ def _geojson_response(body: dict[str, Any]) -> HttpResponse:
 
 @require_safe
 def flows_geojson(request: HttpRequest) -> HttpResponse:
-    member = _member_scope(request)
-    try:
-        filters = filters_module.parse(request.GET)
-        result = mapdata.flow_map(filters, user=request.user, public=not member)
-    except FilterError as error:
-        return _bad_filters(request, error, as_json=True)
-    if member:
-        _audit_export(request, "flows.geojson", filters, flows=len(result.flows))
-    return _geojson_response(geojson.flows_collection(result))
+    return _geojson_view(request, mapdata.flow_map, geojson.flows_collection, "flows")
 
 
 @require_safe
 def routes_geojson(request: HttpRequest) -> HttpResponse:
+    return _geojson_view(request, mapdata.route_map, geojson.routes_collection, "routes")
+
+
+def _geojson_view(request: HttpRequest, build: Any, collection: Any, what: str) -> HttpResponse:
+    """The map's data as GeoJSON: the archive for a member, else the public map. A
+    member's download is an export of archive data, so it is audited."""
     member = _member_scope(request)
     try:
         filters = filters_module.parse(request.GET)
-        result = mapdata.route_map(filters, user=request.user, public=not member)
+        result = build(filters, user=request.user, public=not member)
     except FilterError as error:
         return _bad_filters(request, error, as_json=True)
     if member:
-        _audit_export(request, "routes.geojson", filters, routes=len(result.routes))
-    return _geojson_response(geojson.routes_collection(result))
+        count = len(result.flows if what == "flows" else result.routes)
+        _audit_export(request, f"{what}.geojson", filters, **{what: count})
+    return _geojson_response(collection(result))
 
 
 # ------------------------------------------------------------------------------ pages

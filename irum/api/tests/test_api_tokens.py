@@ -4,6 +4,7 @@ revocable; a bad or revoked token is a 401, never a fall back to the public view
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -29,6 +30,18 @@ def test_a_token_acts_with_its_users_rights(world):
         for label in ("public-a", "partners-a", "restricted-b-shared-a")
     }
     assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_last_used_is_stamped_at_most_once_a_minute(world):
+    text = make_token("carol")
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {text}")
+    client.get("/api/cases/")
+    first = ApiToken.objects.get().last_used_at
+    client.get("/api/cases/")
+    assert ApiToken.objects.get().last_used_at == first
+    ApiToken.objects.update(last_used_at=first - timedelta(minutes=2))
+    client.get("/api/cases/")
+    assert ApiToken.objects.get().last_used_at > first - timedelta(minutes=1)
 
 
 def test_only_the_hash_of_a_token_is_stored(world):

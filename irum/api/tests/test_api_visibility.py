@@ -110,3 +110,20 @@ def test_everyone_else_gets_the_public_projection(world, client_for, who):
 def test_the_gazetteer_is_public_to_read(world, client_for, endpoint):
     for who in PERSONAS:
         assert client_for(who).get(f"/api/{endpoint}/").status_code == 200
+
+
+@pytest.mark.parametrize("endpoint", sorted(ARCHIVE))
+def test_a_read_without_include_restricted_decrypts_nothing(
+    world, client_for, endpoint, monkeypatch
+):
+    from irum.vault import crypto
+
+    calls = []
+    real = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda *a, **kw: calls.append(a) or real(*a, **kw))
+    client = client_for("alice")
+    assert client.get(f"/api/{endpoint}/").status_code == 200
+    assert calls == []
+    assert client.get(f"/api/{endpoint}/", {"include": "restricted"}).status_code == 200
+    if endpoint == "persons":
+        assert calls  # the names are encrypted, so asking for them decrypts

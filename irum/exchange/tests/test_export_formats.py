@@ -116,3 +116,41 @@ def test_an_export_by_someone_with_no_partner_holds_nothing(archive, tmp_path):
     export(str(tmp_path / "dave.json"), "--actor", "dave")
     data = json.loads((tmp_path / "dave.json").read_text())
     assert data["cases"] == [] and data["persons"] == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("xlsx", "out.xlsx"), ("csv", "out.zip"), ("csv", "out"), ("json", "o.json")]
+)
+def test_an_export_without_restricted_fields_decrypts_nothing(
+    archive, tmp_path, fmt, name, monkeypatch
+):
+    from irum.vault import crypto
+
+    calls = []
+    real = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda *a, **kw: calls.append(a) or real(*a, **kw))
+    target = tmp_path / name
+    export(str(target), "--actor", "carol", "--format", fmt)
+    assert calls == []
+    export(
+        str(tmp_path / f"with-{target.name}"),
+        "--actor",
+        "carol",
+        "--format",
+        fmt,
+        "--include-restricted",
+    )
+    assert calls  # the same export with identities asked for does read them
+
+
+def test_a_zip_export_is_a_bom_prefixed_csv_per_sheet(archive, tmp_path):
+    import zipfile
+
+    export(str(tmp_path / "out.zip"), "--actor", "carol")
+    with zipfile.ZipFile(tmp_path / "out.zip") as archive_file:
+        names = sorted(archive_file.namelist())
+        assert names == ["cases.csv", "events.csv", "persons.csv", "sources.csv"]
+        persons = archive_file.read("persons.csv")
+    assert persons.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(persons.decode("utf-8-sig"))))
+    assert {row["pseudonym"] for row in rows} == {"pseudonym-b-restricted", "pseudonym-a-public"}

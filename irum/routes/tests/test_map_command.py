@@ -180,7 +180,7 @@ def test_it_leaves_no_partial_file_and_no_audit_entry_when_the_write_fails(
     def fail(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("irum.routes.management.commands.map.os.replace", fail)
+    monkeypatch.setattr("irum.lib.files.os.replace", fail)
     with pytest.raises(CommandError, match=r"cannot write .*No space left on device"):
         draw(tmp_path, "--actor", "alice")
     assert list(tmp_path.iterdir()) == []
@@ -191,7 +191,7 @@ def test_a_failed_write_keeps_the_earlier_image_whole(world, tmp_path, monkeypat
     out, _ = draw(tmp_path, "--public")
     before = out.read_bytes()
     monkeypatch.setattr(
-        "irum.routes.management.commands.map.os.replace",
+        "irum.lib.files.os.replace",
         lambda *args: (_ for _ in ()).throw(OSError(5, "I/O error")),
     )
     with pytest.raises(CommandError):

@@ -1,4 +1,3 @@
-import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from irum.archive.actors import person_actor
 from irum.exchange.ftm import FtmOptions, ftm_lines, parse_filters
+from irum.lib.files import atomic_write
 from irum.routes.filters import FilterError
 
 
@@ -59,18 +59,10 @@ class Command(BaseCommand):
             written = _("standard output")
         else:
             target = Path(path)
-            partial = target.with_name(target.name + ".part")
             # Owner-only from the first byte: the file may hold identities. Written aside
             # and renamed, so a failed export never leaves a truncated file at PATH.
-            partial.unlink(missing_ok=True)  # a leftover keeps its old mode
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                with open(fd, "w", encoding="utf-8", newline="\n") as out:
-                    out.writelines(lines)
-                os.replace(partial, target)
-            except BaseException:
-                partial.unlink(missing_ok=True)
-                raise
+            with atomic_write(target, newline="\n") as out:
+                out.writelines(lines)
             written = str(target)
         tally = lines.tally
         counts = ", ".join(f"{schema} {n}" for schema, n in sorted(tally.counts.items()))

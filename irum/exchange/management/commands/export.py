@@ -7,8 +7,6 @@ Identity fields and restricted texts go out only with --include-restricted."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management import call_command
@@ -22,6 +20,7 @@ from irum.audit.services import audit_record
 from irum.exchange.exporter import ExportError, Scope, workbook_export
 from irum.exchange.ftm import parse_filters
 from irum.exchange.jsonexport import write_json
+from irum.lib.files import atomic_write
 from irum.routes import geojson, mapdata
 from irum.routes.filters import FilterError, RouteFilters, scope_persons
 
@@ -35,21 +34,6 @@ BY_SUFFIX = {
     ".ndjson": "ftm",
     ".html": "wgeid",
 }
-
-
-def _atomic_text(path: Path, write) -> object:
-    """Write PATH through a temporary file beside it: a failure leaves nothing behind,
-    and an older file stays whole until the new one is complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            result = write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return result
 
 
 class Command(BaseCommand):
@@ -142,7 +126,8 @@ class Command(BaseCommand):
             except ExportError as exc:
                 raise CommandError(str(exc)) from None
             with transaction.atomic():
-                counts = _atomic_text(target, lambda fh: write_json(fh, scope))
+                with atomic_write(target) as fh:
+                    counts = write_json(fh, scope)
                 self._audit(user, "exchange.json", target, counts, filters, include_restricted)
         else:
             counts = self._geojson(user, target, filters, persons)
@@ -159,10 +144,8 @@ class Command(BaseCommand):
         body = geojson.routes_collection(result)
         counts = {"routes": len(result.routes), "legs": result.legs, "places": len(result.places)}
         with transaction.atomic():
-            _atomic_text(
-                target,
-                lambda fh: fh.write(json.dumps(body, ensure_ascii=False, separators=(",", ":"))),
-            )
+            with atomic_write(target) as fh:
+                fh.write(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
             self._audit(user, "exchange.geojson", target, counts, filters, False)
         return counts
 

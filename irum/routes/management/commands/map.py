@@ -8,8 +8,6 @@ public map (public cases only, small flows hidden), which needs no actor.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from django.utils.translation import gettext as _
 from irum.accounts.twofactor import sole_partner
 from irum.archive.actors import person_actor
 from irum.audit.services import audit_record
+from irum.lib.files import atomic_write
 from irum.partners import visibility
 from irum.routes import filters as filters_module
 from irum.routes import labels, mapdata, render
@@ -49,24 +48,6 @@ def _cli_messages(error: FilterError) -> str:
         name, sep, rest = message.partition(":")
         messages.append(f"{options[name]}:{rest}" if sep and name in options else message)
     return "; ".join(messages)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write DATA to PATH whole or not at all: into a temporary file beside it, then
-    renamed over it, so a failure never leaves a partial image (nor clobbers an older
-    one). The temporary file is created 0600 and the image keeps that: a member map
-    holds what only partners may see."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
 
 
 class Command(BaseCommand):
@@ -196,7 +177,8 @@ class Command(BaseCommand):
                         summary=f"map.{fmt} ({filters.describe() or 'no filters'})"[:300],
                         changes={"filters": filters.as_params(), "format": fmt, **counts},
                     )
-                write_atomically(out, body)
+                with atomic_write(out, binary=True) as fh:
+                    fh.write(body)
         except OSError as error:
             raise CommandError(
                 _("--out: cannot write %(path)s: %(reason)s")
