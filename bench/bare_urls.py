@@ -10,8 +10,8 @@ results). It reads the columns it writes with values_list(), so it builds no mod
 instances and decrypts no identity field.
 
 Two informative variants of the baseline, to tell where the API's time goes:
-- `?touch=1` also stamps the token's last_used_at, as the API's authentication does on
-  every request (one write per request);
+- `?touch=1` also stamps the token's last_used_at on every request (one write per
+  request; the API's authentication stamps it at most once a minute);
 - `?models=1` reads the page as Person instances (select_related, as the API does), so
   that every identity field of every row is decrypted, though none is written out.
 """
@@ -38,6 +38,7 @@ FIELDS = (
     ("pseudonym", "pseudonym"),
     ("sex", "sex"),
     ("birth_year", "birth_year"),
+    ("nationality", "nationality"),
     ("home_province", "home_province__slug"),
     ("status", "status"),
     ("reason", "reason"),

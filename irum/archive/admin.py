@@ -284,7 +284,7 @@ class PersonInline(BoundInlineMixin, nested_admin.NestedStackedInline):
             {
                 "fields": [
                     ("ref", "pseudonym"),
-                    ("sex", "birth_year", "home_province"),
+                    ("sex", "birth_year", "home_province", "nationality"),
                     ("status", "reason"),
                     "opened_version",
                 ]
@@ -297,6 +297,7 @@ class PersonInline(BoundInlineMixin, nested_admin.NestedStackedInline):
                     ("full_name", "full_name_ko"),
                     ("date_of_birth", "aliases"),
                     ("address", "family_contacts"),
+                    "family_steps",
                 ]
             },
         ),

@@ -136,6 +136,7 @@ class PersonSerializer(VersionedSerializer):
         "date_of_birth",
         "address",
         "family_contacts",
+        "family_steps",
     )
     case = SlugField(visibility.changeable_cases, slug_field="public_id")
     home_province = SlugField(
@@ -160,9 +161,11 @@ class PersonSerializer(VersionedSerializer):
                 "date_of_birth",
                 "address",
                 "family_contacts",
+                "family_steps",
             ),
             "sex",
             "birth_year",
+            "nationality",
             "home_province",
             "status",
             "reason",

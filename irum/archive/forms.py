@@ -143,6 +143,8 @@ class PersonForm(ServiceForm):
             "date_of_birth",
             "address",
             "family_contacts",
+            "family_steps",
+            "nationality",
         ]
         widgets = {
             "full_name": forms.TextInput(attrs={"size": 30}),
@@ -151,6 +153,8 @@ class PersonForm(ServiceForm):
             "aliases": forms.Textarea(attrs={"rows": 2, "cols": 40}),
             "address": forms.Textarea(attrs={"rows": 2, "cols": 40}),
             "family_contacts": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            "family_steps": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            "nationality": forms.TextInput(attrs={"size": 12}),
         }
 
     def clean_date_of_birth(self) -> str:

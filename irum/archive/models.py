@@ -218,12 +218,27 @@ class Person(TimeStamped):
     date_of_birth = EncryptedTextField(_("date of birth (EDTF)"), blank=True)
     address = EncryptedTextField(_("last known address"), blank=True)
     family_contacts = EncryptedTextField(_("family contacts"), blank=True)
+    # What the family (or others) did to find the person: petitions, inquiries, brokers.
+    # The UN Working Group asks for it (element 5); it can name relatives, so encrypted.
+    family_steps = EncryptedTextField(
+        _("steps taken by the family"),
+        blank=True,
+        db_default="",
+        help_text=_("Inquiries, petitions and searches by the family or others, with dates."),
+    )
     # Blind indexes (HMACs of the normalised names) let an authorised user find a person
     # by exact name, and flag likely duplicates across partners, without decrypting.
     full_name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     full_name_ko_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    nationality = models.CharField(
+        _("nationality"),
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text=_("As the person or family gives it, e.g. DPRK; DPRK and ROK."),
+    )
     home_province = models.ForeignKey(
         Place,
         verbose_name=_("home province"),

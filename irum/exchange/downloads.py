@@ -1,5 +1,6 @@
 """Downloads from the admin's list pages: the selected cases (or the cases of the
-selected persons), as the workbook (CSV in a .zip, or .xlsx), JSON or GeoJSON.
+selected persons), as the workbook (CSV in a .zip, or .xlsx), JSON, GeoJSON or
+FollowTheMoney entities (JSON lines, streamed).
 
 The admin's list is already what the user may see, filtered as she chose; the export
 goes through the visibility rule again all the same (Scope.for_user). Identity fields
@@ -16,12 +17,13 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
 from irum.archive.models import Case, Person
 from irum.audit.services import audit_record
 from irum.exchange.exporter import ExportError, Scope, workbook_export
+from irum.exchange.ftm import FtmOptions, ftm_lines
 from irum.exchange.jsonexport import write_json
 from irum.routes import geojson, mapdata
 from irum.routes.filters import RouteFilters
@@ -40,9 +42,24 @@ def _file(path: Path, name: str, content_type: str) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
 
 
+def _ftm(request: HttpRequest, cases: QuerySet[Case]) -> HttpResponse | None:
+    """Streamed: a partner's whole archive as FtM is large. The stream writes its audit
+    entry when it ends, or when the download is broken off."""
+    try:
+        lines = ftm_lines(actor=request.user, options=FtmOptions(cases=cases))
+    except ExportError as exc:
+        messages.error(request, str(exc))
+        return None
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="irum-export.ftm.jsonl"'
+    return response
+
+
 def _download(request: HttpRequest, queryset: QuerySet, fmt: str) -> HttpResponse | None:
     cases = _cases_of(queryset)
     user = request.user
+    if fmt == "ftm":
+        return _ftm(request, cases)
     tmp = Path(tempfile.mkdtemp(prefix="irum-download-"))
     try:
         if fmt in ("zip", "xlsx"):
@@ -101,5 +118,6 @@ DOWNLOAD_ACTIONS = [
     _action("xlsx", gettext_lazy("Download the selected as Excel (.xlsx)")),
     _action("json", gettext_lazy("Download the selected as JSON")),
     _action("geojson", gettext_lazy("Download the routes of the selected as GeoJSON")),
+    _action("ftm", gettext_lazy("Download the selected as FollowTheMoney entities")),
 ]
 __all__ = ["DOWNLOAD_ACTIONS"]

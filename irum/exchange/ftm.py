@@ -41,6 +41,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from irum.archive.models import (
+    Case,
     Connection,
     CustodyAcknowledged,
     Event,
@@ -219,6 +220,8 @@ def _labels(choices: Any) -> dict[str, str]:
 class FtmOptions:
     include_restricted: bool = False
     filters: RouteFilters = field(default_factory=RouteFilters)
+    # A selection (the admin's chosen cases); narrowed by the visibility rule all the same.
+    cases: QuerySet[Case] | None = None
 
 
 @dataclass
@@ -281,7 +284,7 @@ class _Builder:
         self.options = options
         self.restricted = options.include_restricted
         self.ids = ids or EntityIds()
-        self.scope = Scope.for_user(actor)
+        self.scope = Scope.for_user(actor, cases=options.cases)
         self.persons = _persons(actor, self.scope, options.filters)
         self.events = _events(self.scope, self.persons, options.filters)
         self.kind_label = _labels(EventKind)
@@ -579,6 +582,7 @@ def _audit(actor: Any, options: FtmOptions, tally: FtmTally) -> None:
             "counts": dict(sorted(tally.counts.items())),
             "include_restricted": options.include_restricted,
             "filters": options.filters.as_params(),
+            "selection": options.cases is not None,
             "complete": tally.complete,
         },
     )

@@ -711,6 +711,8 @@ _PERSON_COLUMNS = (
     "date_of_birth",
     "address",
     "family_contacts",
+    "family_steps",
+    "nationality",
     "version",
 )
 _SOURCE_COLUMNS = (
@@ -869,6 +871,8 @@ def write(
                 stamp,
                 blind_index(p["full_name"]),
                 blind_index(p["full_name_ko"]),
+                "",
+                "",
                 "",
                 "",
                 "",

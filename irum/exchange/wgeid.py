@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +100,9 @@ class Incomplete(Exception):
 
 @dataclass(frozen=True)
 class Details:
-    """What the archive does not hold yet, given by the partner for one submission."""
+    """Given by the partner for one submission (a details file). A value given here wins
+    over the record's: the person's nationality and family steps, the partner's contact
+    address. See `completed`."""
 
     family_steps: str = ""
     nationality: str = ""
@@ -263,12 +265,25 @@ def _agencies(chain: list[Event], event: Event | None) -> list[Agency]:
     return list(found.values())
 
 
+def completed(person: Person, details: Details | None = None) -> Details:
+    """DETAILS with what the archive holds filled in where the file left a gap."""
+    details = details or Details()
+    owner = person.case.owner
+    return replace(
+        details,
+        family_steps=details.family_steps or person.family_steps.strip(),
+        nationality=details.nationality or person.nationality.strip(),
+        submitter_contact=details.submitter_contact
+        or (owner.contact_address.strip() if owner else ""),
+    )
+
+
 def check(
     person: Person, details: Details | None = None, *, chain: list[Event] | None = None
 ) -> list[Missing]:
     """What the submission for PERSON lacks, element by element; an empty list when the
     Working Group has all it requires. Asked before anything is written."""
-    details = details or Details()
+    details = completed(person, details)
     chain = _chain(person) if chain is None else chain
     event = disappearance_event(person, chain)
     missing: list[Missing] = []
@@ -281,7 +296,11 @@ def check(
         missing.append(Missing(1, _("sex unknown"), blocking=False))
     if not details.nationality:
         missing.append(
-            Missing(1, _("nationality not given (nationality in the details file)"), blocking=False)
+            Missing(
+                1,
+                _("nationality not recorded (on the person, or nationality in the details file)"),
+                blocking=False,
+            )
         )
 
     if event is None:
@@ -327,8 +346,8 @@ def check(
             Missing(
                 5,
                 _(
-                    "the archive has no field for this yet: describe the steps in the "
-                    "details file (family_steps)"
+                    "no steps taken by the family are recorded (on the person, or "
+                    "family_steps in the details file)"
                 ),
             )
         )
@@ -340,8 +359,8 @@ def check(
             Missing(
                 6,
                 _(
-                    "no postal address or e-mail for the Working Group to reply to "
-                    "(submitter_contact in the details file)"
+                    "no postal address or e-mail for the Working Group to reply to (the "
+                    "partner's contact address, or submitter_contact in the details file)"
                 ),
             )
         )
@@ -476,7 +495,7 @@ def wgeid_export(
     `may_submit`; this checks again, since it hands out a name."""
     if not may_submit(actor, person):
         raise PermissionError("this user may not prepare a submission for this person")
-    details = details or Details()
+    details = completed(person, details)
     chain = _chain(person)
     # Checked in the user's language, for the messages they read...
     missing = check(person, details, chain=chain)

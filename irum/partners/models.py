@@ -11,6 +11,13 @@ class Organization(models.Model):
     slug = models.SlugField(_("id"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_ko = models.CharField(_("Korean name"), max_length=200, blank=True)
+    # Where the UN Working Group and other bodies reply to a submission from this partner.
+    contact_address = models.TextField(
+        _("contact address"),
+        blank=True,
+        db_default="",
+        help_text=_("Postal address or e-mail for replies to submissions."),
+    )
     history = HistoricalRecords()
 
     class Meta:

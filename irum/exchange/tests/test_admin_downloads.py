@@ -33,7 +33,8 @@ def body_of(response) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "action", ["download_zip", "download_xlsx", "download_json", "download_geojson"]
+    "action",
+    ["download_zip", "download_xlsx", "download_json", "download_geojson", "download_ftm"],
 )
 def test_each_download_holds_the_selection_without_identities(archive, alice, action):  # noqa: F811
     chosen = archive["a-restricted"].case
@@ -73,3 +74,17 @@ def test_a_forged_selection_cannot_reach_a_case_the_user_may_not_see(archive, pe
     response = download(carol, "case", [hidden.pk, mine.pk], "download_json")
     data = json.loads(body_of(response))
     assert [c["public_id"] for c in data["cases"]] == [mine.public_id]
+
+
+def test_a_forged_selection_cannot_reach_a_hidden_case_through_followthemoney(archive, personas):  # noqa: F811
+    carol = Client()
+    verified_login(carol, personas["carol"])
+    hidden = archive["a-restricted"].case
+    mine = archive["b-restricted"].case
+    response = download(carol, "case", [hidden.pk, mine.pk], "download_ftm")
+    entities = [json.loads(line) for line in body_of(response).decode().splitlines()]
+    text = json.dumps(entities, ensure_ascii=False)
+    assert "pseudonym-b-restricted" in text and "pseudonym-a-restricted" not in text
+    entry = AuditEntry.objects.filter(kind="export").latest("seq")
+    assert entry.record_type == "exchange.ftm" and entry.changes["selection"] is True
+    assert entry.changes["complete"] is True

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from irum.archive import services
-from irum.exchange.wgeid import Details, Incomplete, check, wgeid_export
+from irum.exchange.wgeid import Details, Incomplete, check, completed, wgeid_export
 from irum.reports.tests.builders import person_with_chain
 
 COMPLETE = Details(
@@ -52,6 +52,28 @@ def test_the_family_steps_and_contact_come_from_the_details(gazetteer, actor, pe
 
     assert _blocking(check(person, Details())) == {5, 6}
     assert _blocking(check(person, Details(family_steps="Asked."))) == {6}
+
+
+def test_the_family_steps_and_contact_come_from_the_record_when_it_holds_them(
+    gazetteer, actor, personas
+):
+    person = _person(actor, personas, ("arrest", "2014-04-05", "hyesan", "nk-state-security"))
+    services.person_update(
+        actor=actor,
+        person=person,
+        family_steps="His sister petitioned in 2015.",
+        nationality="DPRK",
+    )
+    owner = person.case.owner
+    owner.contact_address = "PO Box 7, Seoul"
+    owner.save()
+    person = type(person).objects.get(pk=person.pk)
+
+    assert _blocking(check(person, Details())) == set()
+    filled = completed(person, Details(nationality="Democratic People's Republic of Korea"))
+    assert filled.family_steps == "His sister petitioned in 2015."
+    assert filled.submitter_contact == "PO Box 7, Seoul"
+    assert filled.nationality == "Democratic People's Republic of Korea"  # the file wins
 
 
 def test_the_last_sighting_stands_in_when_no_arrest_is_recorded(gazetteer, actor, personas):

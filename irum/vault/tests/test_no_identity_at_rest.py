@@ -27,6 +27,7 @@ ADMIN_CANARIES = {
     "aliases": "Canary-Alias-Sook; 카나리아별명",
     "address": "canary-address 회령시 카나리아동",
     "family_contacts": "canary-contact-brother-55",
+    "family_steps": "canary-steps 카나리아 어머니 청원",
     "narrative_restricted": "canary-admin-narrative-b41e",
     "content_restricted": "카나리아 증언 canary-admin-testimony",
 }
@@ -87,6 +88,7 @@ def _write_canaries(actor, admin_client, tmp_path: Path) -> None:
             "opened_version": admin_person.version,
             **identity,
             "family_contacts": ADMIN_CANARIES["family_contacts"],
+            "family_steps": ADMIN_CANARIES["family_steps"],
             **_formset("events", 0),
         },
     )
@@ -105,6 +107,7 @@ def _write_canaries(actor, admin_client, tmp_path: Path) -> None:
     # The admin really stored them (encrypted), in the records and in their history.
     admin_person = Person.objects.get(ref="ADMIN-P")
     assert admin_person.family_contacts == ADMIN_CANARIES["family_contacts"]
+    assert admin_person.family_steps == ADMIN_CANARIES["family_steps"]
     assert admin_person.history.count() == 2
     assert Case.objects.get(ref="ADMIN-CASE").narrative_restricted
     assert Source.objects.get(ref="ADMIN-S").content_restricted

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--details",
             help=(
-                "a TOML file with what the archive does not hold: family_steps, "
+                "a TOML file that gives or overrides, for this submission: family_steps, "
                 "nationality, submitter_contact, submitter_confidential"
             ),
         )
