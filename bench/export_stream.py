@@ -8,14 +8,16 @@
 For each size, a throwaway SQLite database is filled the fast way, as bench/flows.py
 does (its `build`: bench/workbook_gen.py's generated archive, ~5.7 events a person,
 inserted by sqlite3 executemany), and then every identity field and restricted text is
-encrypted as production stores it (the exporters decrypt them as they read).
+encrypted as production stores it. An export without --include-restricted leaves them
+out unread; the "-restricted" kinds ask for them, so they decrypt every one.
 
 Each export runs as the system operator (who sees everything), in a fresh subprocess of
 its own, so that its memory is its own:
 
-- CSV: irum.exchange.exporter.workbook_export to a folder of CSV files (the four sheets);
+- CSV: irum.exchange.exporter.workbook_export to a folder of CSV files (the four sheets),
+  without and with the restricted fields;
 - CSV .zip: the same to a .zip;
-- FtM: irum.exchange.ftm.ftm_export, JSON lines to a file;
+- FtM: irum.exchange.ftm.ftm_export, JSON lines to a file, without and with them;
 - baseline: the same four sheets' columns, read by plain sqlite3 cursor iteration and
   written with csv.writer (no ORM, no decryption, no per-cell escaping).
 
@@ -56,11 +58,13 @@ sys.path.insert(0, str(BENCH_DIR))
 from run import OUT_DIR, log  # noqa: E402
 
 MEMORY_GOAL = 1.5  # peak at the largest size ÷ peak at the smallest
-KINDS = ("csv", "zip", "ftm", "baseline")
+KINDS = ("csv", "csv-restricted", "zip", "ftm", "ftm-restricted", "baseline")
 LABELS = {
     "csv": "CSV export (folder of 4 sheets)",
+    "csv-restricted": "CSV export, --include-restricted (decrypts)",
     "zip": "CSV export (.zip of 4 sheets)",
     "ftm": "FtM export (JSON lines)",
+    "ftm-restricted": "FtM export, --include-restricted (decrypts)",
     "baseline": "baseline: sqlite3 cursor → csv.writer",
 }
 # Encrypted at rest (irum.vault.fields.EncryptedTextField): (table, model label, columns).
@@ -69,7 +73,15 @@ ENCRYPTED = (
     (
         "archive_person",
         "archive.person",
-        ("full_name", "full_name_ko", "aliases", "date_of_birth", "address", "family_contacts"),
+        (
+            "full_name",
+            "full_name_ko",
+            "aliases",
+            "date_of_birth",
+            "address",
+            "family_contacts",
+            "family_steps",
+        ),
     ),
     ("archive_source", "archive.source", ("content_restricted",)),
     ("archive_event", "archive.event", ("description_restricted",)),
@@ -271,7 +283,7 @@ def do_export(kind: str, db: Path, out: Path, trace: bool) -> dict[str, Any]:
 
     from irum.archive.actors import system_actor
     from irum.exchange.exporter import workbook_export
-    from irum.exchange.ftm import ftm_export
+    from irum.exchange.ftm import FtmOptions, ftm_export
 
     actor = system_actor()
     before = _status()
@@ -279,13 +291,15 @@ def do_export(kind: str, db: Path, out: Path, trace: bool) -> dict[str, Any]:
     if trace:
         tracemalloc.start()
     start = time.perf_counter()
-    if kind == "csv":
-        counts = workbook_export(actor=actor, path=out).counts
+    restricted = kind.endswith("-restricted")
+    if kind in ("csv", "csv-restricted"):
+        counts = workbook_export(actor=actor, path=out, include_restricted=restricted).counts
     elif kind == "zip":
         counts = workbook_export(actor=actor, path=out.with_suffix(".zip")).counts
-    elif kind == "ftm":
+    elif kind in ("ftm", "ftm-restricted"):
+        options = FtmOptions(include_restricted=restricted)
         with out.with_suffix(".jsonl").open("w", encoding="utf-8") as fh:
-            counts = dict(ftm_export(actor=actor, out=fh).counts)
+            counts = dict(ftm_export(actor=actor, out=fh, options=options).counts)
     else:
         counts = baseline_export(db, out)
     seconds = time.perf_counter() - start
@@ -398,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
                 base = by_kind["baseline"]
                 for r in by_kind.values():
                     r["ratio"] = (base["rows"] / base["seconds"]) / (r["rows"] / r["seconds"])
-                for kind in ("csv", "zip"):
+                for kind in ("csv", "csv-restricted", "zip"):
                     if kind in by_kind and by_kind[kind]["counts"] != base["counts"]:
                         failures.append(
                             f"{persons:,} persons: {kind} wrote {by_kind[kind]['counts']}, "

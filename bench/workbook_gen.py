@@ -104,6 +104,8 @@ EXTRA_COLUMNS = {
         "date_of_birth": "",
         "address": "",
         "family_contacts": "",
+        "family_steps": "",
+        "nationality": "",
     },
     "archive_source": {"version": 1, "deleted_at": None},
     "archive_event": {"version": 1, "deleted_at": None},
