@@ -151,6 +151,7 @@ def test_every_export_is_audited(archive, personas):
         "counts": {},
         "include_restricted": False,
         "filters": {},
+        "selection": False,
         "complete": True,
     }
     # The log says what was exported, never the values.
