@@ -21,6 +21,17 @@ def _fast_test_passwords(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A test-client request in Korean leaves Korean active in this thread (LocaleMiddleware
+    does not switch back), so a later test would read Korean messages. Reset it."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def gazetteer(db):
     from irum.gazetteer.services import gazetteer_load
