@@ -151,7 +151,8 @@ def _cases(scope: Scope) -> Iterator[list[str]]:
         ]
 
 
-PERSON_SECRETS = ("full_name", "full_name_ko", "aliases")
+# The workbook's identity columns, in sheet order (they are written in that place).
+PERSON_SECRETS = tuple(c for c in PERSONS.columns if c in RESTRICTED_COLUMNS)
 PERSON_COLUMNS = (
     "ref",
     "case",
