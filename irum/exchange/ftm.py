@@ -130,7 +130,9 @@ def _prefix(bounds: dates.DateBounds) -> str | None:
     return f"{lower.year:04d}"
 
 
-@lru_cache(maxsize=65536)
+# Small, like dates.parse: the export must stay in constant memory however many distinct
+# dates it meets.
+@lru_cache(maxsize=4096)
 def ftm_dates(text: str) -> dict[str, str]:
     """EDTF as FtM date properties: {"date": "2013-04"} for a date, {"startDate": "2012",
     "endDate": "2014"} for an interval or a span ("201X").

@@ -94,6 +94,9 @@ def test_the_fast_path_agrees_with_the_edtf_package_on_every_plain_shape():
     texts = [*shapes, *(s + q for s in shapes[::7] for q in "?~")]
     texts += [f"{a}/{b}" for a, b in zip(shapes[::11], shapes[5::11], strict=False)]
     texts += [f"{a}~/{b}?" for a, b in zip(shapes[::13], shapes[3::13], strict=False)]
+    # One end open or unknown: the bound at that end is unknown, the other end's holds.
+    texts += [f"{a}/{end}" for a in shapes[::17] for end in ("", "..")]
+    texts += [f"{end}/{b}?" for b in shapes[::19] for end in ("", "..")]
     for text in texts:
         fast = dates._fast(text)
         expected = library(text)
