@@ -21,6 +21,17 @@ def _fast_test_passwords(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no cached public page (irum.lib.pagecache): a page rendered
+    from another test's data must never answer this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def gazetteer(db):
     from irum.gazetteer.services import gazetteer_load
