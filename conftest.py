@@ -32,6 +32,17 @@ def _default_language_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no cached public page (irum.lib.pagecache): a page rendered
+    from another test's data must never answer this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def gazetteer(db):
     from irum.gazetteer.services import gazetteer_load

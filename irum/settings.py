@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "irum.accounts",
     "irum.backups",
+    "irum.stories",
+    "irum.public",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +181,22 @@ MEDIA_ROOT = Path(envstr("IRUM_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 
 LOGIN_URL = "admin:login"
+
+# The public pages' cache (irum.lib.pagecache). File-based by default, so that the
+# server's worker processes and the management commands share it: a story withdrawn in
+# one process is gone from all of them. "memory" keeps it per process (the tests).
+_CACHE_DIR = envstr("IRUM_CACHE_DIR", "memory" if TESTING else str(VAR_DIR / "cache"))
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "irum"}
+        if _CACHE_DIR == "memory"
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -27,7 +27,7 @@ class ServiceForm(forms.ModelForm):
     # Set per request by the admin (see ServiceAdminMixin.bind_actor).
     actor: ClassVar[AbstractBaseUser | None] = None
     # The version of the record this form was opened on: saving from a stale copy is
-    # refused (archive.services._save), so two editors never overwrite each other. (Not
+    # refused (archive.services.save_record), so two editors never overwrite each other. (Not
     # named `version`: the admin refuses a form field named like a non-editable column.)
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -142,7 +142,7 @@ class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic concurrency: a save from a stale copy (an older version) is refused,
-    # never silently written over a colleague's change (archive.services._save).
+    # never silently written over a colleague's change (archive.services.save_record).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Nothing is lost: deleting sets this, and an administrator can restore the record
     # (archive.services.*_delete / *_restore). Records deleted together with their case

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from irum.archive.chain import assign_chain_indexes, first_deprivation
 from irum.archive.models import Case, Event, EventSource, Person, Source
 from irum.audit.services import audit_record
-from irum.lib import dates
+from irum.lib import dates, pagecache
 from irum.vault.crypto import blind_index
 from irum.vault.fields import EncryptedTextField
 
@@ -95,9 +95,11 @@ class EditConflict(Exception):
         self.obj, self.current = obj, current
 
 
-def _save(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:
+def save_record(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:
     """Validate and save OBJ, with its history row and its audit entry, in the caller's
-    transaction: the change and the record of it commit together or not at all."""
+    transaction: the change and the record of it commit together or not at all. For any
+    TimeStamped model with history (the archive's records, stories): the version check
+    and the audit entry are the same everywhere."""
     obj._history_user = actor  # type: ignore[attr-defined]
     if change_reason:
         obj._change_reason = change_reason  # type: ignore[attr-defined]
@@ -114,6 +116,8 @@ def _save(obj: models.Model, *, actor: Actor, change_reason: str = "") -> None:
             raise EditConflict(obj, current=before.version)
         obj.version += 1
     obj.save()
+    # Public pages may show this record (a case page, the figures): render them afresh.
+    pagecache.clear_on_commit()
     audit_record(
         actor=actor,
         kind="update" if before is not None else "create",
@@ -163,7 +167,7 @@ def case_create(*, actor: Actor, ref: str, change_reason: str = "", **fields: An
     case = Case(ref=ref, public_id=new_public_id("C"))
     _apply(case, fields)
     case.reported_on = _edtf("reported_on", case.reported_on).text
-    _save(case, actor=actor, change_reason=change_reason)
+    save_record(case, actor=actor, change_reason=change_reason)
     return case
 
 
@@ -171,7 +175,7 @@ def case_create(*, actor: Actor, ref: str, change_reason: str = "", **fields: An
 def case_update(*, actor: Actor, case: Case, change_reason: str = "", **fields: Any) -> Case:
     _apply(case, fields)
     case.reported_on = _edtf("reported_on", case.reported_on).text
-    _save(case, actor=actor, change_reason=change_reason)
+    save_record(case, actor=actor, change_reason=change_reason)
     return case
 
 
@@ -184,7 +188,7 @@ def person_create(
     if "position" not in fields:
         person.position = case.persons.count()
     _index_names(person)
-    _save(person, actor=actor, change_reason=change_reason)
+    save_record(person, actor=actor, change_reason=change_reason)
     return person
 
 
@@ -194,7 +198,7 @@ def person_update(
 ) -> Person:
     _apply(person, fields)
     _index_names(person)
-    _save(person, actor=actor, change_reason=change_reason)
+    save_record(person, actor=actor, change_reason=change_reason)
     return person
 
 
@@ -203,7 +207,7 @@ def source_create(*, actor: Actor, ref: str, change_reason: str = "", **fields: 
     source = Source(ref=ref)
     _apply(source, fields)
     source.date = _edtf("date", source.date).text
-    _save(source, actor=actor, change_reason=change_reason)
+    save_record(source, actor=actor, change_reason=change_reason)
     return source
 
 
@@ -213,7 +217,7 @@ def source_update(
 ) -> Source:
     _apply(source, fields)
     source.date = _edtf("date", source.date).text
-    _save(source, actor=actor, change_reason=change_reason)
+    save_record(source, actor=actor, change_reason=change_reason)
     return source
 
 
@@ -266,7 +270,7 @@ def event_record(
     if "position" not in fields:
         event.position = person.events.count()
     _set_event_dates(event)
-    _save(event, actor=actor, change_reason=change_reason)
+    save_record(event, actor=actor, change_reason=change_reason)
     if sources:
         _set_sources(actor=actor, event=event, sources=sources)
     person_reorder_events(actor=actor, person=person)
@@ -285,7 +289,7 @@ def event_update(
 ) -> Event:
     _apply(event, fields)
     _set_event_dates(event)
-    _save(event, actor=actor, change_reason=change_reason)
+    save_record(event, actor=actor, change_reason=change_reason)
     if sources is not None:
         _set_sources(actor=actor, event=event, sources=sources)
     person_reorder_events(actor=actor, person=event.person)

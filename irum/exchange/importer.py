@@ -50,7 +50,7 @@ from irum.exchange.reader import RawSheet, iter_dicts, read_workbook
 from irum.gazetteer.lookup import Ambiguous, NameIndex, NotFound, agency_index, place_index
 from irum.gazetteer.models import Agency, Place, PlaceKind
 from irum.gazetteer.services import place_slug, place_upsert
-from irum.lib import dates
+from irum.lib import dates, pagecache
 from irum.lib.countries import ISO_ALPHA2
 from irum.lib.text import fold
 from irum.partners import visibility
@@ -813,6 +813,7 @@ def write(
         return dates[value]
 
     with transaction.atomic():
+        pagecache.clear_on_commit()  # the public pages may show what is imported
         created_places: dict[str, int] = {}
         for key, spec in plan.new_places.items():
             created_places[key] = place_upsert(

@@ -23,7 +23,6 @@ by hand.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -65,22 +64,6 @@ UN_COUNTRY_NAMES = {
     "KH": "Cambodia",
     "MM": "Myanmar",
 }
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-QUALIFIERS = {"?": " (uncertain)", "~": " (approximate)", "%": " (uncertain, approximate)"}
-_PLAIN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?")
 
 # The details file may be short; anything this long is not a details file.
 MAX_DETAILS_BYTES = 256 * 1024
@@ -164,43 +147,11 @@ def load_details(path: Path) -> Details:
 # ----------------------------------------------------------------------------- dates
 
 
-def _plain_words(year: str, month: str | None, day: str | None) -> str:
-    if month is None:
-        return year
-    name = MONTHS[int(month) - 1]
-    return f"{int(day)} {name} {year}" if day else f"{name} {year}"
-
-
 def describe_date(text: str) -> str:
     """An EDTF date in English words: "2013-04~" → "April 2013 (approximate)". The
-    document shows the EDTF beside it, so nothing is lost in the wording."""
-    raw = (text or "").strip()
-    if not raw:
-        return ""
-    try:
-        bounds = dates.parse(raw)
-    except dates.EDTFError:
-        return raw
-    match = _PLAIN.fullmatch(raw)
-    if match:
-        year, month, day, qualifier = match.groups()
-        return _plain_words(year, month, day) + QUALIFIERS.get(qualifier or "", "")
-    ends = raw.split("/")
-    if len(ends) == 2:
-        start, end = (describe_date(e) if e not in ("", "..") else "" for e in ends)
-        if start and end:
-            return f"between {start} and {end}"
-        if start:
-            return f"after {start}"
-        if end:
-            return f"before {end}"
-    if bounds.lower and bounds.upper:
-        return (
-            f"between {bounds.lower.day} {MONTHS[bounds.lower.month - 1]} "
-            f"{bounds.lower.year} and {bounds.upper.day} {MONTHS[bounds.upper.month - 1]} "
-            f"{bounds.upper.year}"
-        )
-    return raw
+    document shows the EDTF beside it, so nothing is lost in the wording. English
+    whatever the preparer's language: the Working Group's (irum/lib/dates.describe)."""
+    return dates.describe(text, "en")
 
 
 def _to_the_day(text: str) -> bool:

@@ -17,6 +17,7 @@ parameter the scan cannot fill makes it fail, so that no page escapes it: teach
 from __future__ import annotations
 
 import html
+import io
 import itertools
 import re
 from collections.abc import Iterator
@@ -33,12 +34,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.utils.regex_helper import normalize
+from PIL import Image
 
 from irum.archive import services
 from irum.archive.models import Case, Event, Person, Source
 from irum.gazetteer.models import Agency, Place
 from irum.partners.models import Organization
 from irum.reports.tests.builders import Canaries, seed_case
+from irum.stories import services as story_services
+from irum.stories.models import Author, Story
 
 ARCHIVE_MODELS = (Case, Person, Event, Source)
 # Rows of other models the scan opens in the admin: a few are enough to render each page.
@@ -88,7 +92,47 @@ def world(gazetteer, actor, personas) -> Canaries:
         ref=canary("unlinked.source.ref", hangul=False),
         content_restricted=canary("unlinked.source.content_restricted"),
     )
+    _seed_stories(actor, canary)
     return canary
+
+
+def _seed_stories(actor, canary: Canaries) -> None:
+    """A published story about every case, private and deleted ones included (its page
+    must show only what the public projection allows), and a draft with its own photo
+    whose texts are canaries: only editors may preview it."""
+    author = story_services.author_save(
+        actor=actor, author=Author(slug="reporter", name="A. Reporter", name_ko="기자")
+    )
+    every_case = list(Case.all_objects.all())
+    story_services.story_create(
+        actor=actor,
+        slug="about-every-case",
+        headline="About every case",
+        body="Plain public text.",
+        author=author,
+        photo=_jpeg((90, 120, 150)),
+        photo_alt="A river",
+        photo_credit="(Irum test)",
+        status="published",
+        related_cases=every_case,
+    )
+    story_services.story_create(
+        actor=actor,
+        slug="a-draft",
+        headline=canary("draft.story.headline"),
+        body=canary("draft.story.body"),
+        photo_caption=canary("draft.story.photo_caption"),
+        author=author,
+        photo=_jpeg((10, 20, 30)),
+        related_cases=every_case,
+    )
+
+
+def _jpeg(colour: tuple[int, int, int]) -> io.BytesIO:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 400), colour).save(out, "JPEG")
+    out.seek(0)
+    return out
 
 
 # -- the URL conf, walked -----------------------------------------------------------------
@@ -158,7 +202,19 @@ def _values(param: str, endpoint: Endpoint) -> list[str]:
             *Place.objects.filter(events__isnull=False).values_list("slug", flat=True).distinct(),
             *Agency.objects.filter(events__isnull=False).values_list("slug", flat=True).distinct(),
             *Organization.objects.values_list("slug", flat=True),
+            *Story.objects.values_list("slug", flat=True),
         ]
+    if param == "pk" and endpoint.name == "story_preview":
+        return [*(str(pk) for pk in Story.objects.values_list("pk", flat=True)), "999999"]
+    if param == "name" and endpoint.name == "story_photo":
+        # Both renditions of every story's photo, and one that was never stored.
+        names = [
+            path.rsplit("/", 1)[-1]
+            for pair in Story.objects.values_list("photo", "photo_small")
+            for path in pair
+            if path
+        ]
+        return [*names, "0" * 20 + "-1600.jpg"]
     if param == "format":  # the API's format suffix (/api/cases.json)
         return ["json", ".json"]
     if param == "url":  # the admin's catch-all
@@ -342,6 +398,7 @@ def test_the_scan_reaches_every_live_canary_as_a_member_who_may_see_them(
     otp_login(client, personas["alice"])
     _, leaks = scan(client, world)
     seen = {where for leak in leaks for where in leak.split(": ", 1)[1].split(", ")}
-    deleted = ("deleted.", "public.person1.")
+    # The draft story is for editors (stories.change_story) only, and alice is not one.
+    deleted = ("deleted.", "public.person1.", "draft.")
     live = {where for where in world.planted.values() if not where.startswith(deleted)}
     assert live - seen == set()
