@@ -46,7 +46,8 @@ class Command(BaseCommand):
             two_factor_reset(user=user, actor=system_actor())
         self.stdout.write("")
         self.stdout.write(
-            "  Irum demo: http://127.0.0.1:8000/  (report: /reports/, archive: /admin/)"
+            "  Irum demo: http://127.0.0.1:8000/  (public site: /en/ and /ko/, "
+            "report: /reports/, map: /maps/public/, archive: /admin/)"
         )
         self.stdout.write(f"  Admin login: {username} / {password}")
         self.stdout.write(f"  (the password is kept in {path})")
