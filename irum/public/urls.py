@@ -3,6 +3,7 @@
 from django.urls import path
 
 from irum.public import views
+from irum.routes import views as route_views
 
 app_name = "public"
 urlpatterns = [
@@ -14,4 +15,8 @@ urlpatterns = [
     path("cases/<str:public_id>/", views.case_detail, name="case"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
     path("figures/", views.figures, name="figures"),
+    # The public map in the reader's language (it is also at /maps/public/, in the
+    # language the browser asks for).
+    path("map/", route_views.public_map_page, name="map"),
+    path("map/table/", route_views.public_table_page, name="map_table"),
 ]

@@ -68,7 +68,7 @@ STORIES: tuple[DemoStory, ...] = (
             "cell, the forced repatriation, and the State Security interrogation centre "
             "where she was last seen. Every step carries its source and a date as uncertain "
             "as the testimony that gave it.\n\n"
-            "Follow the route on the [map](/maps/public/) or read the related cases below."
+            "Follow the route on the [map](/en/map/) or read the related cases below."
         ),
         body_ko=(
             "언니가 마지막으로 연락을 받은 곳은 중국의 한 국경 도시였다. 몇 주 뒤 브로커는 "
@@ -78,7 +78,7 @@ STORIES: tuple[DemoStory, ...] = (
             "아카이브는 구금 경로의 각 단계를 따라간다. 체포, 구류, 강제송환, 그리고 그녀가 "
             "마지막으로 목격된 국가보위성 조사시설까지. 각 단계에는 출처와, 증언만큼이나 "
             "불확실한 날짜가 붙어 있다.\n\n"
-            "[지도](/maps/public/)에서 경로를 따라가거나 아래의 관련 사건을 읽어 보십시오."
+            "[지도](/ko/map/)에서 경로를 따라가거나 아래의 관련 사건을 읽어 보십시오."
         ),
         photo_alt="A wide river at dusk, with low hills on the far bank.",
         photo_alt_ko="해질녘의 넓은 강과 건너편의 낮은 언덕.",

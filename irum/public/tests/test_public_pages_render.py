@@ -125,3 +125,11 @@ def test_a_published_photo_may_be_cached_for_good(client, site):
     response = client.get(f"/media/{site['story'].photo_small}")
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_public_map_has_an_address_in_each_language(client, site, language):
+    response = client.get(f"/{language}/map/")
+    assert response.status_code == 200
+    assert f'lang="{language}"' in response.content.decode()
+    assert client.get(f"/{language}/map/table/").status_code == 200
