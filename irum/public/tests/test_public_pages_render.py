@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from PIL import Image
 
 from irum.archive import services as archive_services
+from irum.gazetteer.models import Place
 from irum.reports.tests.builders import person_with_chain
 from irum.stories import services
 from irum.stories.models import Author
@@ -133,3 +134,15 @@ def test_the_public_map_has_an_address_in_each_language(client, site, language):
     assert response.status_code == 200
     assert f'lang="{language}"' in response.content.decode()
     assert client.get(f"/{language}/map/table/").status_code == 200
+
+
+def test_a_korean_reader_gets_the_korean_place_name_first_with_the_english_as_a_variant(
+    client, site
+):
+    korean = client.get("/ko/places/hyesan/").content.decode()
+    english = client.get("/en/places/hyesan/").content.decode()
+    place = Place.objects.get(slug="hyesan")
+    assert place.name_ko
+    assert f'<h1><span lang="ko">{place.name_ko}</span>' in korean
+    assert f'(<span lang="en">{place.name}</span>)' in korean
+    assert f'<h1><span lang="en">{place.name}</span>' in english
