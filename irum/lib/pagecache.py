@@ -14,6 +14,7 @@ process, or by a management command, reaches them all at once.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -23,13 +24,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 
 GENERATION_KEY = "irum:public:generation"
 PAGE_TIMEOUT = 600  # seconds a page is kept on the server at most
 BROWSER_MAX_AGE = 60  # and in a browser or proxy: short, since a case can be withdrawn
 MAX_PATH = 512  # longer query strings are served, never stored (no cache flooding)
-_HEADERS = ("Content-Type", "Content-Language", "Link")
 
 
 def generation() -> str:
@@ -52,34 +51,66 @@ def clear_on_commit() -> None:
     transaction.on_commit(clear)
 
 
-def _key(request: HttpRequest) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"irum:page:{generation()}:{get_language()}:{request.method}:{path}"
+# The language is the first part of a public page's address (irum.urls, i18n_patterns).
+_LANGUAGE_PREFIX = re.compile(r"^/(en|ko)/")
+
+
+def _key(request: HttpRequest) -> str | None:
+    """The cache key of REQUEST's page, or None when it may not be cached."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    full_path = request.get_full_path()
+    match = _LANGUAGE_PREFIX.match(full_path)
+    if match is None or len(full_path) > MAX_PATH:
+        return None
+    path = hashlib.sha256(full_path.encode()).hexdigest()[:32]
+    return f"irum:page:{generation()}:{match.group(1)}:{request.method}:{path}"
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve VIEW's 200 answers from the cache, and mark every answer as cacheable by
-    browsers for a short while. For views whose output depends only on the URL."""
+    """Mark VIEW's answers as the same for every reader: PageCacheMiddleware keeps its 200
+    answers, and browsers may keep them for a short while. For views whose output depends
+    only on the URL (never on the session, the user or a cookie)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        cacheable = request.method in ("GET", "HEAD") and len(request.get_full_path()) <= MAX_PATH
-        key = _key(request) if cacheable else ""
-        stored = cache.get(key) if cacheable else None
-        if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-        else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if cacheable and response.status_code == 200 and not response.streaming:
-                headers = {h: response[h] for h in _HEADERS if h in response}
-                cache.set(key, (response.content, headers), PAGE_TIMEOUT)
+        response = view(request, *args, **kwargs)
         if response.status_code == 200:
             patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+            response.irum_public_page = True  # type: ignore[attr-defined]
         return response
 
     return wrapped
+
+
+class PageCacheMiddleware:
+    """Serves public pages (`public_page`) from the cache before any other middleware runs:
+    a hit costs no session, user, database or template work. First in MIDDLEWARE, so that
+    what it stores is the answer as it finally left, with the security and CSP headers
+    the middleware below it added."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = _key(request)
+        if key is not None:
+            stored = cache.get(key)
+            if stored is not None:
+                content, headers = stored
+                response = HttpResponse(content)
+                for name, value in headers:
+                    response[name] = value
+                return response
+        response = self.get_response(request)
+        if (
+            key is not None
+            and getattr(response, "irum_public_page", False)
+            and response.status_code == 200
+            and not response.streaming
+            # A page that set a cookie was not the same for everyone after all.
+            and not response.cookies
+        ):
+            headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
+            cache.set(key, (response.content, headers), PAGE_TIMEOUT)
+        return response
