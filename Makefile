@@ -45,11 +45,15 @@ test: venv
 	$(BIN)/python -m pytest -q -n 2
 
 # Issue 2's import and figures (and issue 3's encrypted reads), then issue 4's flows and
-# map rendering. Each prints its table beside a baseline measured in the same run.
+# map rendering, issue 5's API and exports, issue 6's public pages. Each prints its table
+# beside a baseline measured in the same run.
 bench: venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/flows.py
 	$(BIN)/python bench/map_render.py
+	$(BIN)/python bench/api_throughput.py
+	$(BIN)/python bench/export_stream.py
+	$(BIN)/python bench/public_pages.py
 
 lint: venv
 	$(BIN)/ruff check .
