@@ -13,7 +13,6 @@ named page-language-width.png.
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -21,7 +20,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from PIL import Image
+
+from irum.stories.tests.builders import jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,13 +76,6 @@ FOCUSED_JS = """() => {
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-def jpeg(width=1200, height=800) -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (90, 120, 150)).save(out, "JPEG")
-    out.seek(0)
-    return out
 
 
 @pytest.fixture
@@ -146,7 +139,7 @@ def site(transactional_db, settings, tmp_path) -> dict[str, str]:
         body="A **family** waits.\n\n## What the record shows\n\nThree steps of custody.",
         body_ko="한 가족이 기다린다.\n\n## 기록이 보여주는 것\n\n구금의 세 단계.",
         author=author,
-        photo=jpeg(),
+        photo=jpeg(1200, 800),
         photo_alt="A river at dusk",
         photo_alt_ko="해질녘의 강",
         photo_caption="The Yalu at Hyesan.",

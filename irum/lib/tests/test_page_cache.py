@@ -3,24 +3,15 @@ user-specific, cookie-bearing or private is ever stored or served from it."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from PIL import Image
 
 from irum.archive import services as archive_services
 from irum.reports.tests.builders import person_with_chain
 from irum.stories import services
 from irum.stories.models import Author
-
-
-def jpeg() -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new("RGB", (800, 500), (60, 90, 120)).save(out, "JPEG")
-    out.seek(0)
-    return out
+from irum.stories.tests.builders import jpeg
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ parameter the scan cannot fill makes it fail, so that no page escapes it: teach
 from __future__ import annotations
 
 import html
-import io
 import itertools
 import re
 from collections.abc import Iterator
@@ -34,7 +33,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.utils.regex_helper import normalize
-from PIL import Image
 
 from irum.archive import services
 from irum.archive.models import Case, Event, Person, Source
@@ -43,6 +41,7 @@ from irum.partners.models import Organization
 from irum.reports.tests.builders import Canaries, seed_case
 from irum.stories import services as story_services
 from irum.stories.models import Author, Story
+from irum.stories.tests.builders import jpeg
 
 ARCHIVE_MODELS = (Case, Person, Event, Source)
 # Rows of other models the scan opens in the admin: a few are enough to render each page.
@@ -110,7 +109,7 @@ def _seed_stories(actor, canary: Canaries) -> None:
         headline="About every case",
         body="Plain public text.",
         author=author,
-        photo=_jpeg((90, 120, 150)),
+        photo=jpeg(640, 400, (90, 120, 150)),
         photo_alt="A river",
         photo_credit="(Irum test)",
         status="published",
@@ -123,16 +122,9 @@ def _seed_stories(actor, canary: Canaries) -> None:
         body=canary("draft.story.body"),
         photo_caption=canary("draft.story.photo_caption"),
         author=author,
-        photo=_jpeg((10, 20, 30)),
+        photo=jpeg(640, 400, (10, 20, 30)),
         related_cases=every_case,
     )
-
-
-def _jpeg(colour: tuple[int, int, int]) -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new("RGB", (640, 400), colour).save(out, "JPEG")
-    out.seek(0)
-    return out
 
 
 # -- the URL conf, walked -----------------------------------------------------------------

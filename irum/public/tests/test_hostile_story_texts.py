@@ -4,14 +4,13 @@ through the templates' escaping, including inside the meta and Open Graph tags."
 
 from __future__ import annotations
 
-import io
 from html.parser import HTMLParser
 
 import pytest
-from PIL import Image
 
 from irum.stories import services
 from irum.stories.models import Author
+from irum.stories.tests.builders import jpeg
 
 HOSTILE_BODY = """
 <script>alert('body')</script>
@@ -32,13 +31,6 @@ HOSTILE_BODY = """
 """
 
 HOSTILE_TEXT = "\"><script>alert('t')</script><svg onload=alert(1)>"
-
-
-def jpeg() -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new("RGB", (800, 500), (40, 40, 40)).save(out, "JPEG")
-    out.seek(0)
-    return out
 
 
 @pytest.fixture

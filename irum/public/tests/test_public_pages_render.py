@@ -14,13 +14,7 @@ from irum.gazetteer.models import Place
 from irum.reports.tests.builders import person_with_chain
 from irum.stories import services
 from irum.stories.models import Author
-
-
-def jpeg(width=900, height=600) -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (90, 120, 150)).save(out, "JPEG")
-    out.seek(0)
-    return out
+from irum.stories.tests.builders import jpeg
 
 
 @pytest.fixture

@@ -9,23 +9,15 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from PIL import Image
 
 from irum.archive import services as archive_services
 from irum.audit.models import AuditEntry
 from irum.reports.tests.builders import person_with_chain
 from irum.stories import services
 from irum.stories.models import Author, CommentGuidelines, Story
+from irum.stories.tests.builders import jpeg
 
 ADD = "/admin/stories/story/add/"
-
-
-def jpeg(width=900, height=600, colour=(90, 120, 150)) -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), colour).save(out, "JPEG")
-    out.seek(0)
-    out.name = "photo.jpg"
-    return out
 
 
 @pytest.fixture
