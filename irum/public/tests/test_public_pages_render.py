@@ -140,3 +140,21 @@ def test_a_korean_reader_gets_the_korean_place_name_first_with_the_english_as_a_
     assert f'<h1><span lang="ko">{place.name_ko}</span>' in korean
     assert f'(<span lang="en">{place.name}</span>)' in korean
     assert f'<h1><span lang="en">{place.name}</span>' in english
+
+
+def test_a_story_card_in_the_other_language_says_which_language_it_is(client, site, actor):
+    english_only = services.story_create(
+        actor=actor,
+        slug="english-only",
+        headline="Only in English",
+        dek="A summary in English.",
+        body="Text.",
+        author=site["story"].author,
+        photo=jpeg(),
+        photo_alt="A river",
+        photo_credit="(Irum demo)",
+        status="published",
+    )
+    page = client.get("/ko/stories/").content.decode()
+    assert f'<h3 lang="en"><a href="/ko/stories/{english_only.slug}/">Only in English' in page
+    assert '<p lang="en">A summary in English.</p>' in page
