@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from irum.audit.services import audit_record
 from irum.gazetteer.models import Agency, AgencyName, Place, PlaceKind, PlaceName, Precision
+from irum.lib import pagecache
 from irum.lib.text import fold, loose
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -256,6 +257,8 @@ def gazetteer_load(
         summary=f"gazetteer loaded: {len(provinces)} provinces, {len(by_name)} places, "
         f"{len(agencies)} agencies",
     )
+    # Place and agency names are on the public pages: render them afresh after the commit.
+    pagecache.clear_on_commit()
     return GazetteerLoadResult(len(provinces), len(by_name), len(agencies))
 
 

@@ -132,3 +132,15 @@ def test_an_overlong_address_is_served_but_not_stored(client, world):
 def test_a_not_found_page_is_not_stored(client, world):
     assert queries_for(client, "/en/stories/nothing-here/")[0].status_code == 404
     assert queries_for(client, "/en/stories/nothing-here/")[1] > 0
+
+
+def test_reloading_the_gazetteer_renders_the_pages_afresh(
+    client, world, django_capture_on_commit_callbacks
+):
+    from irum.gazetteer.services import gazetteer_load
+    from irum.lib import pagecache
+
+    before = pagecache.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        gazetteer_load(actor=None)
+    assert pagecache.generation() != before
