@@ -1,0 +1,50 @@
+"""The moderation pipeline: ordered, pluggable checks, one verdict per comment.
+
+Each check returns findings (irum.discussion.moderation.base). The verdict keeps the
+strictest decision among them (reject over hold over publish), every reason once in the
+order the checks found them, and the spans with their reasons for the moderator's
+highlighting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from irum.discussion.moderation.base import Check, Comment, Context, Decision, Finding
+
+
+@dataclass(frozen=True)
+class Verdict:
+    decision: Decision
+    reasons: tuple[str, ...]
+    spans: tuple[tuple[int, int, str], ...]  # (start, end, reason), in text order
+
+    def as_dict(self, comment_id: str) -> dict[str, object]:
+        """The verdict as `irum moderate` writes it, one JSON object a line."""
+        return {
+            "id": comment_id,
+            "decision": self.decision.label,
+            "reasons": list(self.reasons),
+            "spans": [list(span) for span in self.spans],
+        }
+
+
+def verdict(findings: Sequence[Finding]) -> Verdict:
+    decision = max((f.decision for f in findings), default=Decision.PUBLISH)
+    reasons = tuple(dict.fromkeys(f.reason for f in findings))
+    spans = sorted(
+        {(f.start, f.end, f.reason) for f in findings if f.start is not None and f.end is not None}
+    )
+    return Verdict(decision, reasons, tuple(spans))  # type: ignore[arg-type]
+
+
+class Pipeline:
+    def __init__(self, checks: Sequence[Check]) -> None:
+        self.checks = tuple(checks)
+
+    def moderate(self, comment: Comment, context: Context) -> Verdict:
+        findings: list[Finding] = []
+        for check in self.checks:
+            findings.extend(check(comment, context))
+        return verdict(findings)
