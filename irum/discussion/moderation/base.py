@@ -90,6 +90,9 @@ class Context:
     reserved_names: tuple[str, ...] = ()
     # Earlier comments by author username, oldest first (texts only): repeats and rate.
     history: dict[str, list[str]] = field(default_factory=dict)
+    # Blind-index digests of the names the archive protects (irum.vault.crypto.blind_index
+    # of each name, Korean name and alias): names are matched without being decrypted.
+    protected_digests: frozenset[str] = frozenset()
 
 
 class Check(Protocol):

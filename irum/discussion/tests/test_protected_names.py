@@ -1,0 +1,91 @@
+"""A comment naming a person whose identity the archive protects is held, however the
+name is written, and the names are matched through the vault's blind index: the check
+never holds a name in clear."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from irum.discussion.moderation.base import Comment, Context, Decision, Reason
+from irum.discussion.moderation.contacts import contact_spans
+from irum.discussion.moderation.names import ProtectedNameCheck, name_digests
+from irum.vault.crypto import blind_index
+
+MODERATION = Path(__file__).resolve().parents[3] / "tests" / "moderation"
+NAMES = ["Kim Young-hee", "김영희", "Pak Chol-ung", "강성호", "Cho Hye-jin", "경애 할머니"]
+
+
+@pytest.fixture
+def context() -> Context:
+    return Context(protected_digests=name_digests(NAMES, blind_index))
+
+
+def spans(text: str, context: Context) -> list[str]:
+    findings = ProtectedNameCheck(blind_index)(Comment("1", text, None), context)
+    assert all(f.reason == Reason.PRIVACY and f.decision is Decision.HOLD for f in findings)
+    return [text[f.start : f.end] for f in findings]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("I know Kim Young-hee from Musan.", "Kim Young-hee"),
+        ("KIM YOUNG HEE was born in 1968.", "KIM YOUNG HEE"),
+        ("Kim Younghee is alive.", "Kim Younghee"),
+        ("Young-hee Kim lives in Ansan.", "Young-hee Kim"),
+        ("Hyejin Cho was in my class.", "Hyejin Cho"),
+        ("Pak Chol-ung is my neighbour.", "Pak Chol-ung"),
+        ("김영희가 사실 그 사람이에요.", "김영희가"),
+        ("김영희 씨를 알아요.", "김영희"),
+        ("강 성호 씨는 서울에 살아요.", "강 성호"),
+        ("영희 김 씨 이야기죠?", "영희 김"),
+        ("경애 할머니 연락처 아세요?", "경애 할머니"),
+    ],
+)
+def test_a_protected_name_is_found_however_it_is_written(context, text, name):
+    assert name in spans(text, context)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ri A. was arrested in 2013; her family still waits.",  # a public pseudonym
+        "Kim Jong Un took power in December 2011.",
+        "The Kim family has ruled since 1948.",
+        "김 씨 성을 가진 사람이 많습니다.",
+        "영희라는 이름은 흔합니다.",
+        "Young people in Hyesan crossed the river.",
+    ],
+)
+def test_pseudonyms_common_words_and_parts_of_a_name_are_not_protected_names(context, text):
+    assert spans(text, context) == []
+
+
+def test_without_protected_names_the_check_finds_nothing():
+    assert spans("Kim Young-hee", Context()) == []
+
+
+def test_the_context_holds_digests_not_names(context):
+    assert all(len(d) == 64 and "kim" not in d for d in context.protected_digests)
+
+
+def test_every_privacy_comment_of_the_evaluation_set_is_held_and_no_clean_one():
+    people = json.loads((MODERATION / "protected_persons.json").read_text(encoding="utf-8"))
+    names = [n for p in people for n in (p["full_name"], p["full_name_ko"], *p["aliases"])]
+    context = Context(protected_digests=name_digests(names, blind_index))
+    check = ProtectedNameCheck(blind_index)
+    rows = [
+        json.loads(line)
+        for line in (MODERATION / "comments.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    missed, flagged = [], []
+    for row in rows:
+        found = check(Comment(row["id"], row["text"], None), context) or contact_spans(row["text"])
+        if "privacy" in row["reasons"] and not found:
+            missed.append(row["id"])
+        if row["expected"] == "publish" and found:
+            flagged.append(row["id"])
+    assert missed == [] and flagged == []
