@@ -8,7 +8,7 @@ highlighting.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from irum.discussion.moderation.base import Check, Comment, Context, Decision, Finding
@@ -42,6 +42,29 @@ def verdict(findings: Sequence[Finding]) -> Verdict:
 class Pipeline:
     def __init__(self, checks: Sequence[Check]) -> None:
         self.checks = tuple(checks)
+
+    @classmethod
+    def default(cls, digest: Callable[[str], str]) -> Pipeline:
+        """Every check, in the order a moderator reads them: who wrote it, how long it is,
+        what it says about people, then the words. DIGEST is the vault's blind index
+        (irum.vault.crypto.blind_index), for the protected names."""
+        from irum.discussion.moderation.checks import LengthCheck, SignatureCheck, SpamCheck
+        from irum.discussion.moderation.contacts import ContactCheck
+        from irum.discussion.moderation.defamation import DefamationCheck
+        from irum.discussion.moderation.lexicon import LexiconCheck
+        from irum.discussion.moderation.names import ProtectedNameCheck
+
+        return cls(
+            [
+                SignatureCheck(),
+                LengthCheck(),
+                ProtectedNameCheck(digest),
+                ContactCheck(),
+                DefamationCheck(digest),
+                SpamCheck(),
+                LexiconCheck(),
+            ]
+        )
 
     def moderate(self, comment: Comment, context: Context) -> Verdict:
         findings: list[Finding] = []
