@@ -91,14 +91,16 @@ SIGNATURE = re.compile(
 def signed_as_office(text: str) -> tuple[int, int] | None:
     """The span of a signature that claims an office or the site, if the text ends with
     one."""
-    match = SIGNATURE.search(text.strip())
+    stripped = text.rstrip()
+    # A signature is at the end: look at the last line or so, not the whole comment.
+    tail_start = max(0, len(stripped) - 160)
+    match = SIGNATURE.search(stripped, tail_start)
     if match is None:
         return None
     name = next(g for g in match.groups() if g)
     if OFFICE_WORDS.search(name) is None:
         return None
-    offset = len(text) - len(text.lstrip())
-    return match.start() + offset, match.end() + offset
+    return match.start(), match.end()
 
 
 def imitates(display_name: str, reserved: tuple[str, ...] | list[str]) -> bool:

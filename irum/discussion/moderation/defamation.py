@@ -11,10 +11,10 @@ either: reporting on what they did is the archive's subject.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from irum.discussion.moderation.base import Comment, Context, Decision, Finding, Reason
-from irum.discussion.moderation.names import _stems, candidates
+from irum.discussion.moderation.names import NameIndex, _stems
 
 # Common Korean and Chinese surnames, romanised as people write them.
 _LATIN_SURNAMES = (
@@ -106,8 +106,8 @@ def _korean_names(text: str) -> Iterator[tuple[int, int]]:
 class DefamationCheck:
     name = "defamation"
 
-    def __init__(self, digest: Callable[[str], str] | None = None) -> None:
-        self.digest = digest
+    def __init__(self, index: NameIndex | None = None) -> None:
+        self.index = index
 
     def named_persons(self, text: str, context: Context) -> list[tuple[int, int]]:
         spans = [
@@ -116,12 +116,8 @@ class DefamationCheck:
             if not PUBLIC_FIGURES.fullmatch(m.group())
         ]
         spans += [s for s in _korean_names(text) if not PUBLIC_FIGURES.fullmatch(text[s[0] : s[1]])]
-        if self.digest is not None and context.protected_digests:
-            spans += [
-                (start, end)
-                for candidate, start, end in candidates(text)
-                if self.digest(candidate) in context.protected_digests
-            ]
+        if self.index is not None:
+            spans += self.index.find(text, context.protected_digests)
         return spans
 
     def __call__(self, comment: Comment, context: Context) -> list[Finding]:

@@ -13,6 +13,8 @@ reached through a name, and the moderator decides.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from collections.abc import Callable, Iterable, Iterator
 
@@ -35,7 +37,7 @@ _KO_TAILS = tuple(
         reverse=True,
     )
 )
-MAX_WORDS_IN_NAME = 4
+MAX_WORDS_IN_NAME = 3  # Kim Young Hee; four-word names are rare and cost many keys
 MIN_FOLDED = 4  # shorter keys ("kim", "이") would match too much by chance
 
 
@@ -53,41 +55,80 @@ def _stems(word: str) -> Iterator[str]:
 
 
 def candidates(text: str) -> Iterator[tuple[str, int, int]]:
-    """Word sequences of TEXT that could be a name: (text to fold, start, end)."""
-    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    """Word sequences of TEXT that could be a name, folded as the blind index folds
+    (irum.lib.text.fold): (folded key, start, end). Folding works character by character,
+    so each word is folded once and the keys are joined from the folded words."""
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        if _HANGUL.fullmatch(word):
+            forms = [fold(stem) for stem in _stems(word)]
+        else:
+            forms = [fold(word)]
+        tokens.append((forms, m.start(), m.end()))
     for i in range(len(tokens)):
         for n in range(1, MAX_WORDS_IN_NAME + 1):
             window = tokens[i : i + n]
             if len(window) < n:
                 break
-            words = [w for w, _, _ in window]
             start, end = window[0][1], window[-1][2]
-            if _HANGUL.fullmatch(words[-1]):
-                # The last word may carry a particle or an honorific: 김영희가, 성호 씨.
-                for stem in _stems(words[-1]):
-                    yield "".join([*words[:-1], stem]), start, end
-                    if n >= 2:  # 영희 김 → 김영희
-                        yield stem + "".join(words[:-1]), start, end
-            else:
-                yield "".join(words), start, end
-                if n >= 2:  # given name first: Hyejin Cho, Young-hee Kim
-                    yield words[-1] + "".join(words[:-1]), start, end
+            before = "".join(forms[0] for forms, _, _ in window[:-1])
+            # The last word may carry a particle or an honorific (김영희가, 성호 씨): its
+            # forms are the word and its stems; other words count as written.
+            for last in window[-1][0]:
+                yield before + last, start, end
+                if n >= 2:  # given name first: Hyejin Cho, 영희 김
+                    yield last + before, start, end
+
+
+class NameIndex:
+    """The vault's blind index (irum.vault.crypto.blind_index) for many candidates: the
+    keyed HMAC is set up once and copied for each key, and each distinct key is hashed
+    once a comment."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        if key is None:
+            from irum.vault.keys import blind_index_key
+
+            key = blind_index_key()
+        self._mac = hmac.new(key, digestmod=hashlib.sha256)
+        # The last answer: the name check and the defamation check ask about the same text.
+        self._last: tuple[str, frozenset[str], list[tuple[int, int]]] | None = None
+
+    def digest(self, folded: str) -> str:
+        mac = self._mac.copy()
+        mac.update(folded.encode("utf-8"))
+        return mac.hexdigest()
+
+    def find(self, text: str, protected: frozenset[str]) -> list[tuple[int, int]]:
+        """The spans of TEXT that are protected names."""
+        if not protected:
+            return []
+        if self._last is not None and self._last[0] is text and self._last[1] is protected:
+            return self._last[2]
+        hits: dict[str, bool] = {}
+        spans: dict[tuple[int, int], None] = {}
+        for key, start, end in candidates(text):
+            if len(key) < MIN_FOLDED and not _HANGUL.search(key):
+                continue
+            found = hits.get(key)
+            if found is None:
+                found = hits[key] = self.digest(key) in protected
+            if found:
+                spans[(start, end)] = None
+        result = list(spans)
+        self._last = (text, protected, result)
+        return result
 
 
 class ProtectedNameCheck:
     name = "protected_names"
 
-    def __init__(self, digest: Callable[[str], str]) -> None:
-        self.digest = digest
+    def __init__(self, index: NameIndex | None = None) -> None:
+        self.index = index or NameIndex()
 
     def __call__(self, comment: Comment, context: Context) -> list[Finding]:
-        protected = context.protected_digests
-        if not protected:
-            return []
-        found: dict[tuple[int, int], None] = {}
-        for candidate, start, end in candidates(comment.text):
-            if len(fold(candidate)) < MIN_FOLDED and not _HANGUL.search(candidate):
-                continue
-            if self.digest(candidate) in protected:
-                found[(start, end)] = None
-        return [Finding(Reason.PRIVACY, Decision.HOLD, start, end) for start, end in found]
+        return [
+            Finding(Reason.PRIVACY, Decision.HOLD, start, end)
+            for start, end in self.index.find(comment.text, context.protected_digests)
+        ]

@@ -8,10 +8,18 @@ highlighting.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from irum.discussion.moderation.base import Check, Comment, Context, Decision, Finding
+from irum.discussion.moderation.base import Check, Comment, Context, Decision, Finding, Reason
+
+if TYPE_CHECKING:
+    from irum.discussion.moderation.names import NameIndex
+
+
+# Reasons that settle the decision (reject) before the text is read further.
+FINAL = frozenset({Reason.UNSIGNED, Reason.TOO_LONG, Reason.BLOCKED_AUTHOR})
 
 
 @dataclass(frozen=True)
@@ -44,23 +52,25 @@ class Pipeline:
         self.checks = tuple(checks)
 
     @classmethod
-    def default(cls, digest: Callable[[str], str]) -> Pipeline:
+    def default(cls, index: NameIndex | None = None) -> Pipeline:
         """Every check, in the order a moderator reads them: who wrote it, how long it is,
-        what it says about people, then the words. DIGEST is the vault's blind index
-        (irum.vault.crypto.blind_index), for the protected names."""
+        what it says about people, then the words. INDEX finds the protected names (the
+        vault's blind index, with the configured key unless given)."""
         from irum.discussion.moderation.checks import LengthCheck, SignatureCheck, SpamCheck
         from irum.discussion.moderation.contacts import ContactCheck
         from irum.discussion.moderation.defamation import DefamationCheck
         from irum.discussion.moderation.lexicon import LexiconCheck
-        from irum.discussion.moderation.names import ProtectedNameCheck
+        from irum.discussion.moderation.names import NameIndex, ProtectedNameCheck
+
+        index = index or NameIndex()
 
         return cls(
             [
                 SignatureCheck(),
                 LengthCheck(),
-                ProtectedNameCheck(digest),
+                ProtectedNameCheck(index),
                 ContactCheck(),
-                DefamationCheck(digest),
+                DefamationCheck(index),
                 SpamCheck(),
                 LexiconCheck(),
             ]
@@ -69,5 +79,10 @@ class Pipeline:
     def moderate(self, comment: Comment, context: Context) -> Verdict:
         findings: list[Finding] = []
         for check in self.checks:
-            findings.extend(check(comment, context))
+            found = check(comment, context)
+            findings.extend(found)
+            if any(f.reason in FINAL for f in found):
+                # Refused whatever else it says, and checked again in full once the author
+                # signs or shortens it; a 500-word comment is also the costliest to read.
+                break
         return verdict(findings)

@@ -79,7 +79,7 @@ def test_the_whole_pipeline_meets_the_recall_and_false_positive_goals_on_the_eva
         reserved_names=("A. Reporter", "Irum demo desk", "Irum 데모 데스크"),
         protected_digests=name_digests(names, blind_index),
     )
-    pipeline = Pipeline.default(blind_index)
+    pipeline = Pipeline.default()
     violations = caught = clean = flagged = 0
     by_reason: dict[str, list[bool]] = {}
     decisions_agree = 0
@@ -108,3 +108,11 @@ def test_the_whole_pipeline_meets_the_recall_and_false_positive_goals_on_the_eva
         print(f"  {reason:>15}: reason found {sum(hits)}/{len(hits)}")
     assert recall >= 0.9
     assert false_positive_rate <= 0.05
+
+
+def test_an_unsigned_or_overlong_comment_is_refused_without_reading_further():
+    pipeline = Pipeline([LengthCheck(), ContactCheck()])
+    long_with_phone = "word " * 401 + "call 010-1234-5678"
+    result = pipeline.moderate(Comment("1", long_with_phone, None), Context())
+    # Refused for its length; the rest is checked when the author sends it shorter.
+    assert result.decision is Decision.REJECT and result.reasons == (Reason.TOO_LONG,)
