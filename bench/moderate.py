@@ -37,7 +37,6 @@ sys.path.insert(0, str(BENCH_DIR))
 
 from run import OUT_DIR, log  # noqa: E402
 
-EVAL = REPO / "tests" / "moderation"
 GOAL_PER_SECOND = 500
 GOAL_P99_MS = 20.0
 _TOKEN = re.compile(r"\w+")
@@ -53,7 +52,9 @@ def _setup() -> None:
 
 
 def comments(count: int) -> list[dict[str, Any]]:
-    rows = [json.loads(line) for line in (EVAL / "comments.jsonl").read_text("utf-8").splitlines()]
+    from irum.discussion.tests import evaluation
+
+    rows = evaluation.comments()
     out = []
     for i in range(count):
         row = dict(rows[i % len(rows)])
@@ -67,16 +68,15 @@ def comments(count: int) -> list[dict[str, Any]]:
 
 
 def run_pipeline(rows: list[dict[str, Any]]) -> list[float]:
-    from irum.discussion.moderation.base import Author, Comment, Context
+    from irum.discussion.moderation.base import Comment, Context
     from irum.discussion.moderation.names import name_digests
     from irum.discussion.moderation.pipeline import Pipeline
+    from irum.discussion.tests import evaluation
     from irum.vault.crypto import blind_index
 
-    people = json.loads((EVAL / "protected_persons.json").read_text("utf-8"))
-    names = [n for p in people for n in (p["full_name"], p["full_name_ko"], *p["aliases"])]
     context = Context(
         reserved_names=("A. Reporter", "Irum demo desk"),
-        protected_digests=name_digests(names, blind_index),
+        protected_digests=name_digests(evaluation.protected_names(), blind_index),
     )
     pipeline = Pipeline.default()
     pipeline.moderate(Comment("warm", "warm up", None), context)
@@ -85,8 +85,7 @@ def run_pipeline(rows: list[dict[str, Any]]) -> list[float]:
         start = time.perf_counter()
         line = json.dumps(row, ensure_ascii=False)
         data = json.loads(line)
-        a = data["author"]
-        author = Author(a["username"], a["display_name"], a["email_verified"]) if a else None
+        author = evaluation.author_of(data)
         verdict = pipeline.moderate(Comment(data["id"], data["text"], author), context)
         if author is not None:
             context.history.setdefault(author.username, []).append(data["text"])

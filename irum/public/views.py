@@ -108,7 +108,7 @@ def _story_context(story: Story) -> dict[str, Any]:
             "title": text.headline,
             "description": text.dek or markdown.plain_text(text.body, limit=200),
             "type": "article",
-            "image": story.photo,
+            "image": story.photo_url,
             "image_alt": text.photo_alt,
             "published": story.published_at,
             "modified": story.revised_at,

@@ -90,7 +90,7 @@ class StoryAdmin(SimpleHistoryAdmin):
         if not obj.photo_small:
             return "—"
         return format_html(
-            '<img src="/media/{}" alt="" style="max-width:320px;height:auto">', obj.photo_small
+            '<img src="{}" alt="" style="max-width:320px;height:auto">', obj.photo_small_url
         )
 
     @admin.display(description=_("pages"))

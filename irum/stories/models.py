@@ -182,6 +182,14 @@ class Story(TimeStamped):
         return StoryText(language=used, fallback=used != wanted, **values)
 
     @property
+    def photo_url(self) -> str:
+        return _rendition_url(self.photo)
+
+    @property
+    def photo_small_url(self) -> str:
+        return _rendition_url(self.photo_small)
+
+    @property
     def is_public(self) -> bool:
         return (
             self.status == StoryStatus.PUBLISHED
@@ -226,3 +234,10 @@ DEFAULT_GUIDELINES_KO = (
     "400단어가 넘는 댓글은 게시하지 않을 수 있습니다. 댓글 규칙을 거듭 어기는 이용자는 "
     "차단합니다."
 )
+
+
+def _rendition_url(path: str) -> str:
+    """Where the public photo view serves a stored rendition (irum.public.views.story_photo)."""
+    from django.urls import reverse
+
+    return reverse("story_photo", args=[path.rsplit("/", 1)[-1]]) if path else ""

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from irum.discussion.moderation.base import Comment, Context, Decision, Finding, Reason
-from irum.discussion.moderation.names import NameIndex, _stems
+from irum.discussion.moderation.names import NameIndex, stems
 
 # Common Korean and Chinese surnames, romanised as people write them.
 _LATIN_SURNAMES = (
@@ -81,7 +81,7 @@ def _korean_names(text: str) -> Iterator[tuple[int, int]]:
     words = list(_HANGUL_WORD.finditer(text))
     for i, word in enumerate(words):
         raw = word.group()
-        for stem in _stems(raw):
+        for stem in stems(raw):
             if (
                 len(stem) != 3
                 or stem[0] not in _KO_SURNAMES
@@ -96,7 +96,7 @@ def _korean_names(text: str) -> Iterator[tuple[int, int]]:
             before = words[i - 1].group() if i else ""
             if (
                 stem != raw
-                or (adjacent and any(t in _KO_TITLES for t in _stems(following)))
+                or (adjacent and any(t in _KO_TITLES for t in stems(following)))
                 or _KO_ROLES_BEFORE.search(before)
             ):
                 yield word.start(), word.start() + len(stem)

@@ -46,7 +46,7 @@ def name_digests(names: Iterable[str], digest: Callable[[str], str]) -> frozense
     return frozenset(d for d in (digest(n) for n in names if n) if d)
 
 
-def _stems(word: str) -> Iterator[str]:
+def stems(word: str) -> Iterator[str]:
     """A Korean word and the word without what a name may carry after it."""
     yield word
     for tail in _KO_TAILS:
@@ -62,7 +62,7 @@ def candidates(text: str) -> Iterator[tuple[str, int, int]]:
     for m in _TOKEN.finditer(text):
         word = m.group()
         if _HANGUL.fullmatch(word):
-            forms = [fold(stem) for stem in _stems(word)]
+            forms = [fold(stem) for stem in stems(word)]
         else:
             forms = [fold(word)]
         tokens.append((forms, m.start(), m.end()))

@@ -4,15 +4,11 @@ years, case numbers or ordinary figures."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from irum.discussion.moderation.base import Comment, Context, Decision, Reason
 from irum.discussion.moderation.contacts import ContactCheck, contact_spans
-
-EVAL = Path(__file__).resolve().parents[3] / "tests" / "moderation" / "comments.jsonl"
+from irum.discussion.tests import evaluation
 
 
 def found(text: str) -> list[str]:
@@ -73,7 +69,7 @@ def test_the_check_holds_for_privacy():
 
 
 def test_it_finds_every_contact_detail_of_the_evaluation_set_and_nothing_in_clean_comments():
-    rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines()]
+    rows = evaluation.comments()
     clean = [r for r in rows if r["expected"] == "publish"]
     assert [r["id"] for r in clean if contact_spans(r["text"])] == []
     # The privacy comments that give a number, an e-mail or an address (the others name a

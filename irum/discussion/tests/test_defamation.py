@@ -3,17 +3,13 @@ institutions, reporting on heads of state, and accusations without a name pass."
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from irum.discussion.moderation.base import Comment, Context, Decision, Reason
 from irum.discussion.moderation.defamation import DefamationCheck
 from irum.discussion.moderation.names import NameIndex, name_digests
+from irum.discussion.tests import evaluation
 from irum.vault.crypto import blind_index
-
-MODERATION = Path(__file__).resolve().parents[3] / "tests" / "moderation"
 
 
 def held(text: str, context: Context | None = None) -> bool:
@@ -60,13 +56,8 @@ def test_a_protected_person_accused_is_held_through_the_blind_index():
 
 
 def test_every_defamation_of_the_evaluation_set_is_held_and_no_clean_comment():
-    people = json.loads((MODERATION / "protected_persons.json").read_text(encoding="utf-8"))
-    names = [n for p in people for n in (p["full_name"], p["full_name_ko"], *p["aliases"])]
-    context = Context(protected_digests=name_digests(names, blind_index))
-    rows = [
-        json.loads(line)
-        for line in (MODERATION / "comments.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    context = Context(protected_digests=name_digests(evaluation.protected_names(), blind_index))
+    rows = evaluation.comments()
     missed = [
         r["id"] for r in rows if "defamation" in r["reasons"] and not held(r["text"], context)
     ]

@@ -4,15 +4,12 @@ sentences the lexicon was not written from, and hostile input."""
 from __future__ import annotations
 
 import collections
-import json
-from pathlib import Path
 
 import pytest
 
 from irum.discussion.moderation.base import Comment, Context, Decision, Finding, Reason
 from irum.discussion.moderation.lexicon import REASONS, LexiconCheck, normalise
-
-EVAL_SET = Path(__file__).resolve().parents[3] / "tests" / "moderation" / "comments.jsonl"
+from irum.discussion.tests import evaluation
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +222,7 @@ def test_it_generalises_to_clean_text_it_was_not_written_from(
 def test_it_meets_the_recall_and_false_positive_targets_on_the_evaluation_set(
     check: LexiconCheck,
 ) -> None:
-    rows = [json.loads(line) for line in EVAL_SET.read_text(encoding="utf-8").splitlines()]
+    rows = evaluation.comments()
     mine = set(REASONS)
     caught: collections.Counter[tuple[str, str]] = collections.Counter()
     total: collections.Counter[tuple[str, str]] = collections.Counter()

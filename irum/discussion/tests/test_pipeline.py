@@ -4,15 +4,11 @@ for without touching a clean comment."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-from irum.discussion.moderation.base import Author, Comment, Context, Decision, Finding, Reason
+from irum.discussion.moderation.base import Comment, Context, Decision, Finding, Reason
 from irum.discussion.moderation.checks import LengthCheck, SignatureCheck, SpamCheck
 from irum.discussion.moderation.contacts import ContactCheck
 from irum.discussion.moderation.pipeline import Pipeline, verdict
-
-EVAL = Path(__file__).resolve().parents[3] / "tests" / "moderation" / "comments.jsonl"
+from irum.discussion.tests import evaluation
 
 
 def test_the_strictest_decision_wins_and_reasons_and_spans_are_kept_in_order():
@@ -39,10 +35,6 @@ def test_nothing_found_is_published():
     assert verdict([]).decision is Decision.PUBLISH
 
 
-def _rows() -> list[dict]:
-    return [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines()]
-
-
 def test_on_the_evaluation_set_the_checks_so_far_catch_their_reasons_and_spare_clean_comments():
     pipeline = Pipeline([LengthCheck(), SignatureCheck(), SpamCheck(), ContactCheck()])
     # The reserved names: the site's staff words are built in; these are story authors.
@@ -50,9 +42,8 @@ def test_on_the_evaluation_set_the_checks_so_far_catch_their_reasons_and_spare_c
     covered = {Reason.TOO_LONG, Reason.UNSIGNED, Reason.IMPERSONATION, Reason.SPAM}
     caught: dict[str, list[bool]] = {reason: [] for reason in covered}
     false_positives = []
-    for row in _rows():  # in file order: each author's history builds up as it goes
-        a = row["author"]
-        author = Author(a["username"], a["display_name"], a["email_verified"]) if a else None
+    for row in evaluation.comments():  # in file order: each author's history builds up as it goes
+        author = evaluation.author_of(row)
         result = pipeline.moderate(Comment(row["id"], row["text"], author), context)
         if author is not None:
             context.history.setdefault(author.username, []).append(row["text"])
@@ -73,20 +64,17 @@ def test_the_whole_pipeline_meets_the_recall_and_false_positive_goals_on_the_eva
     from irum.discussion.moderation.names import name_digests
     from irum.vault.crypto import blind_index
 
-    people = json.loads((EVAL.parent / "protected_persons.json").read_text(encoding="utf-8"))
-    names = [n for p in people for n in (p["full_name"], p["full_name_ko"], *p["aliases"])]
     context = Context(
         reserved_names=("A. Reporter", "Irum demo desk", "Irum 데모 데스크"),
-        protected_digests=name_digests(names, blind_index),
+        protected_digests=name_digests(evaluation.protected_names(), blind_index),
     )
     pipeline = Pipeline.default()
     violations = caught = clean = flagged = 0
     by_reason: dict[str, list[bool]] = {}
     decisions_agree = 0
-    rows = _rows()
+    rows = evaluation.comments()
     for row in rows:
-        a = row["author"]
-        author = Author(a["username"], a["display_name"], a["email_verified"]) if a else None
+        author = evaluation.author_of(row)
         result = pipeline.moderate(Comment(row["id"], row["text"], author), context)
         if author is not None:
             context.history.setdefault(author.username, []).append(row["text"])

@@ -4,17 +4,14 @@ never holds a name in clear."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from irum.discussion.moderation.base import Comment, Context, Decision, Reason
 from irum.discussion.moderation.contacts import contact_spans
 from irum.discussion.moderation.names import ProtectedNameCheck, name_digests
+from irum.discussion.tests import evaluation
 from irum.vault.crypto import blind_index
 
-MODERATION = Path(__file__).resolve().parents[3] / "tests" / "moderation"
 NAMES = ["Kim Young-hee", "김영희", "Pak Chol-ung", "강성호", "Cho Hye-jin", "경애 할머니"]
 
 
@@ -73,14 +70,9 @@ def test_the_context_holds_digests_not_names(context):
 
 
 def test_every_privacy_comment_of_the_evaluation_set_is_held_and_no_clean_one():
-    people = json.loads((MODERATION / "protected_persons.json").read_text(encoding="utf-8"))
-    names = [n for p in people for n in (p["full_name"], p["full_name_ko"], *p["aliases"])]
-    context = Context(protected_digests=name_digests(names, blind_index))
+    context = Context(protected_digests=name_digests(evaluation.protected_names(), blind_index))
     check = ProtectedNameCheck()
-    rows = [
-        json.loads(line)
-        for line in (MODERATION / "comments.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    rows = evaluation.comments()
     missed, flagged = [], []
     for row in rows:
         found = check(Comment(row["id"], row["text"], None), context) or contact_spans(row["text"])
