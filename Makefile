@@ -34,6 +34,7 @@ demo: venv
 	$(DEMO_ENV) $(BIN)/irum load-gazetteer
 	$(DEMO_ENV) $(BIN)/irum demo-data --if-empty
 	$(DEMO_ENV) $(BIN)/irum demo-stories
+	$(DEMO_ENV) $(BIN)/irum demo-comments
 	$(DEMO_ENV) $(BIN)/irum demo-admin
 	$(DEMO_ENV) $(BIN)/irum runserver 127.0.0.1:8000
 

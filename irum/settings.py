@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "irum.accounts",
     "irum.backups",
     "irum.stories",
+    "irum.discussion",
     "irum.public",
 ]
 
@@ -183,6 +184,30 @@ MEDIA_ROOT = Path(envstr("IRUM_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 
 LOGIN_URL = "admin:login"
+
+# Reader comments (irum.discussion, docs/moderation.md). Every threshold is a setting.
+IRUM_COMMENT_EDIT_MINUTES = envint("IRUM_COMMENT_EDIT_MINUTES", 15)
+IRUM_COMMENT_RATE_LIMIT = envint("IRUM_COMMENT_RATE_LIMIT", 5)  # comments in ...
+IRUM_COMMENT_RATE_MINUTES = envint("IRUM_COMMENT_RATE_MINUTES", 10)  # ... these minutes
+IRUM_COMMENT_FLAGS_TO_HOLD = envint("IRUM_COMMENT_FLAGS_TO_HOLD", 3)
+IRUM_STRIKES_PER_STEP = envint("IRUM_STRIKES_PER_STEP", 3)
+IRUM_STRIKE_WINDOW_DAYS = envint("IRUM_STRIKE_WINDOW_DAYS", 30)
+IRUM_SUSPENSION_DAYS = envint("IRUM_SUSPENSION_DAYS", 7)
+IRUM_EMAIL_VERIFY_DAYS = envint("IRUM_EMAIL_VERIFY_DAYS", 3)
+
+# Mail (readers' address verification). With no IRUM_EMAIL_HOST, messages are written
+# to files under var/mail, so the demo needs no mail server and sends nothing anywhere.
+DEFAULT_FROM_EMAIL = envstr("IRUM_EMAIL_FROM", "Irum <no-reply@localhost>")
+if envstr("IRUM_EMAIL_HOST", ""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = envstr("IRUM_EMAIL_HOST", "")
+    EMAIL_PORT = envint("IRUM_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = envstr("IRUM_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = envsecret("IRUM_EMAIL_PASSWORD") or ""
+    EMAIL_USE_TLS = envbool("IRUM_EMAIL_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # The public pages' cache (irum.lib.pagecache). File-based by default, so that the
 # server's worker processes and the management commands share it: a story withdrawn in

@@ -21,7 +21,11 @@ urlpatterns = [
 ]
 # The public site, one address per language, so that a page can be linked, cached and
 # indexed in each (and carries no language cookie).
-urlpatterns += i18n_patterns(path("", include("irum.public.urls")), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path("", include("irum.discussion.urls")),
+    path("", include("irum.public.urls")),
+    prefix_default_language=True,
+)
 
 # A path under /api/ that matches no URL still answers in the API's error shape.
 handler404 = "irum.api.errors.page_not_found"

@@ -282,6 +282,26 @@ class Person(TimeStamped):
         return [a.strip() for a in self.aliases.split(";") if a.strip()]
 
 
+class ProtectedName(models.Model):
+    """The blind-index digest (irum.vault.crypto.blind_index) of each name a person is
+    known by: full name, Hangul name and every alias. Comment moderation looks a reader's
+    words up here (irum.discussion.moderation.names), so a protected name is found in a
+    comment without any name being decrypted. Derived from Person by the services and the
+    importer; `irum protected-names --rebuild` recomputes it (after a blind-index key
+    change, say). Deleted persons keep theirs: they are no less at risk."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="protected_names")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "digest"], name="protected_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.digest[:8]}"
+
+
 class Source(TimeStamped):
     ref = models.CharField(_("source ref"), max_length=64, unique=True)
     kind = models.CharField(

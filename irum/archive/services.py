@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from irum.archive.chain import assign_chain_indexes, first_deprivation
-from irum.archive.models import Case, Event, EventSource, Person, Source
+from irum.archive.models import Case, Event, EventSource, Person, ProtectedName, Source
 from irum.audit.services import audit_record
 from irum.lib import dates, pagecache
 from irum.vault.crypto import blind_index
@@ -40,6 +40,23 @@ def new_public_id(prefix: str) -> str:
 def _index_names(person: Person) -> None:
     person.full_name_index = blind_index(person.full_name)
     person.full_name_ko_index = blind_index(person.full_name_ko)
+
+
+def name_digests(full_name: str, full_name_ko: str, aliases: str) -> set[str]:
+    """The digests of every name a person is known by (archive.models.ProtectedName)."""
+    names = [full_name, full_name_ko, *aliases.split(";")]
+    return {d for d in (blind_index(n.strip()) for n in names if n and n.strip()) if d}
+
+
+def protected_names_sync(person: Person) -> None:
+    """Make PERSON's ProtectedName rows match their names now."""
+    wanted = name_digests(person.full_name, person.full_name_ko, person.aliases)
+    have = set(ProtectedName.objects.filter(person=person).values_list("digest", flat=True))
+    if have - wanted:
+        ProtectedName.objects.filter(person=person, digest__in=have - wanted).delete()
+    ProtectedName.objects.bulk_create(
+        [ProtectedName(person=person, digest=d) for d in sorted(wanted - have)]
+    )
 
 
 # Derived or bookkeeping columns: recomputed by services, not facts anyone changed.
@@ -189,6 +206,7 @@ def person_create(
         person.position = case.persons.count()
     _index_names(person)
     save_record(person, actor=actor, change_reason=change_reason)
+    protected_names_sync(person)
     return person
 
 
@@ -199,6 +217,7 @@ def person_update(
     _apply(person, fields)
     _index_names(person)
     save_record(person, actor=actor, change_reason=change_reason)
+    protected_names_sync(person)
     return person
 
 

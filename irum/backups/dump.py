@@ -34,9 +34,16 @@ from irum.backups.archive import BackupError
 # another instance would be a way in that no one logged in to create.
 SKIPPED_TABLES = frozenset({"django_session"})
 # Filled in by `migrate` on every instance (post_migrate), so an empty instance already
-# has them. Restore replaces them with the backup's rows, whose ids the other tables
-# (admin log, user permissions) refer to.
-REGENERATED_TABLES = ("auth_permission", "django_content_type")
+# has them: content types, permissions, and the Moderators group with its permissions
+# (irum.discussion.apps). Restore replaces them with the backup's rows, whose ids the
+# other tables (admin log, user permissions, group members) refer to. Deleted in this
+# order: each before the tables it refers to.
+REGENERATED_TABLES = (
+    "auth_group_permissions",
+    "auth_group",
+    "auth_permission",
+    "django_content_type",
+)
 BATCH = 500
 
 

@@ -33,6 +33,7 @@ from irum.archive.models import (
     EventKind,
     EventSource,
     Person,
+    ProtectedName,
     Reason,
     Reliability,
     Sex,
@@ -41,7 +42,7 @@ from irum.archive.models import (
     Status,
     Verification,
 )
-from irum.archive.services import new_public_id, person_reorder_events
+from irum.archive.services import name_digests, new_public_id, person_reorder_events
 from irum.audit.services import audit_record
 from irum.exchange import bulk
 from irum.exchange.formats import CASES, EVENTS, PERSONS, SHEETS, SOURCES, Sheet
@@ -883,6 +884,16 @@ def write(
         ]
         person_ids = _insert(Person, _PERSON_COLUMNS, person_rows, history)
         new_person_pk = dict(zip((p["ref"] for p in plan.persons), person_ids, strict=True))
+        # The names comment moderation must find (archive.models.ProtectedName), from the
+        # plaintext still in hand rather than decrypted again.
+        ProtectedName.objects.bulk_create(
+            [
+                ProtectedName(person_id=pk, digest=digest)
+                for p, pk in zip(plan.persons, person_ids, strict=True)
+                for digest in sorted(name_digests(p["full_name"], p["full_name_ko"], p["aliases"]))
+            ],
+            batch_size=2000,
+        )
 
         source_rows = [
             (

@@ -13,13 +13,14 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from irum.accounts import twofactor
 from irum.accounts.decorators import second_factor_required
+from irum.discussion import selectors as discussion
 from irum.gazetteer.models import Place
 from irum.lib import markdown
 from irum.lib.pagecache import public_page
@@ -104,6 +105,9 @@ def _story_context(story: Story) -> dict[str, Any]:
         "places": list(story.related_places.order_by("name")),
         "more": selectors.more_stories(story),
         "guidelines": guidelines().in_language(language),
+        # The published comments only: this page is the same for every reader (cached).
+        "thread": discussion.thread(story),
+        "thread_url": reverse("discussion:story_thread", args=[story.slug]),
         "meta": {
             "title": text.headline,
             "description": text.dek or markdown.plain_text(text.body, limit=200),
@@ -175,6 +179,9 @@ def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "case": public,
             "routes": routes,
             "stories": selectors.case_stories(case),
+            "thread": discussion.thread(case),
+            "thread_url": reverse("discussion:case_thread", args=[case.public_id]),
+            "guidelines": guidelines().in_language(get_language() or "en"),
             "meta": {
                 "title": title,
                 "description": (public.summary[:200] if public.summary else names),

@@ -9,9 +9,20 @@ order and keeps the strictest decision: reject over hold over publish.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Protocol
+
+
+class Digests(Protocol):
+    """The protected names' digests: a frozenset in memory (`irum moderate`) or the
+    ProtectedName table (the site), asked once a comment."""
+
+    def __bool__(self) -> bool: ...
+
+    def intersection(self, digests: Iterable[str], /) -> frozenset[str] | set[str]: ...
 
 
 class Reason:
@@ -92,7 +103,12 @@ class Context:
     history: dict[str, list[str]] = field(default_factory=dict)
     # Blind-index digests of the names the archive protects (irum.vault.crypto.blind_index
     # of each name, Korean name and alias): names are matched without being decrypted.
-    protected_digests: frozenset[str] = frozenset()
+    protected_digests: Digests = frozenset()
+    # The author's comments in the last few minutes (the site counts them; a batch has no
+    # clock): a burst is held as spam (checks.RateCheck).
+    recent_posts: int = 0
+    # The time the standing is judged at (a suspension ends): now, or the batch's clock.
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 
 class Check(Protocol):

@@ -194,3 +194,19 @@ class SpamCheck:
                 findings.append(Finding(Reason.SPAM, Decision.HOLD))
                 break
         return findings
+
+
+class RateCheck:
+    """A burst of comments from one account is held: people rarely write more than a few
+    considered comments in ten minutes, and scripts do. The site counts the author's
+    recent comments into the context (Context.recent_posts)."""
+
+    name = "rate"
+
+    def __init__(self, limit: int = 5) -> None:
+        self.limit = limit
+
+    def __call__(self, comment: Comment, context: Context) -> list[Finding]:
+        if context.recent_posts >= self.limit:
+            return [Finding(Reason.SPAM, Decision.HOLD)]
+        return []

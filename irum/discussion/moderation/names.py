@@ -18,7 +18,7 @@ import hmac
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from irum.discussion.moderation.base import Comment, Context, Decision, Finding, Reason
+from irum.discussion.moderation.base import Comment, Context, Decision, Digests, Finding, Reason
 from irum.lib.text import fold
 
 # A run of letters (Latin or Hangul or Han), with inner hyphens and apostrophes.
@@ -63,6 +63,8 @@ def candidates(text: str) -> Iterator[tuple[str, int, int]]:
         word = m.group()
         if _HANGUL.fullmatch(word):
             forms = [fold(stem) for stem in stems(word)]
+        elif word[-2:] in ("'s", "’s") and len(word) > 3:  # Sunny Pak's brother
+            forms = [fold(word), fold(word[:-2])]
         else:
             forms = [fold(word)]
         tokens.append((forms, m.start(), m.end()))
@@ -93,28 +95,33 @@ class NameIndex:
             key = blind_index_key()
         self._mac = hmac.new(key, digestmod=hashlib.sha256)
         # The last answer: the name check and the defamation check ask about the same text.
-        self._last: tuple[str, frozenset[str], list[tuple[int, int]]] | None = None
+        self._last: tuple[str, Digests, list[tuple[int, int]]] | None = None
 
     def digest(self, folded: str) -> str:
         mac = self._mac.copy()
         mac.update(folded.encode("utf-8"))
         return mac.hexdigest()
 
-    def find(self, text: str, protected: frozenset[str]) -> list[tuple[int, int]]:
+    def find(self, text: str, protected: Digests) -> list[tuple[int, int]]:
         """The spans of TEXT that are protected names."""
         if not protected:
             return []
         if self._last is not None and self._last[0] is text and self._last[1] is protected:
             return self._last[2]
-        hits: dict[str, bool] = {}
-        spans: dict[tuple[int, int], None] = {}
+        digests: dict[str, str] = {}
+        places: list[tuple[str, int, int]] = []
         for key, start, end in candidates(text):
             if len(key) < MIN_FOLDED and not _HANGUL.search(key):
                 continue
-            found = hits.get(key)
-            if found is None:
-                found = hits[key] = self.digest(key) in protected
-            if found:
+            if key not in digests:
+                digests[key] = self.digest(key)
+            places.append((key, start, end))
+        # One lookup for the whole comment: against a set in memory, or (on the site) one
+        # query against the ProtectedName table (irum.discussion.context.StoredDigests).
+        found = protected.intersection(digests.values())
+        spans: dict[tuple[int, int], None] = {}
+        for key, start, end in places:
+            if digests[key] in found:
                 spans[(start, end)] = None
         result = list(spans)
         self._last = (text, protected, result)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from irum.discussion.moderation.base import Check, Comment, Context, Decision, Finding, Reason
+from irum.discussion.moderation.strikes import Standing
 
 if TYPE_CHECKING:
     from irum.discussion.moderation.names import NameIndex
@@ -56,7 +57,13 @@ class Pipeline:
         """Every check, in the order a moderator reads them: who wrote it, how long it is,
         what it says about people, then the words. INDEX finds the protected names (the
         vault's blind index, with the configured key unless given)."""
-        from irum.discussion.moderation.checks import LengthCheck, SignatureCheck, SpamCheck
+        from irum.discussion.moderation.checks import (
+            LengthCheck,
+            RateCheck,
+            SignatureCheck,
+            SpamCheck,
+        )
+        from irum.discussion.moderation.classifier import ClassifierCheck
         from irum.discussion.moderation.contacts import ContactCheck
         from irum.discussion.moderation.defamation import DefamationCheck
         from irum.discussion.moderation.lexicon import LexiconCheck
@@ -72,11 +79,39 @@ class Pipeline:
                 ContactCheck(),
                 DefamationCheck(index),
                 SpamCheck(),
+                RateCheck(),
                 LexiconCheck(),
+                # Last: English abuse the word lists lack (a model shipped in its wheel).
+                ClassifierCheck(),
             ]
         )
 
-    def moderate(self, comment: Comment, context: Context) -> Verdict:
+    def prime(self, texts: list[str]) -> None:
+        """Let checks that are faster in batches (a classifier) score TEXTS together
+        before they are moderated one by one (`irum moderate`)."""
+        for check in self.checks:
+            prime = getattr(check, "prime", None)
+            if prime is not None and texts:
+                prime(texts)
+
+    def moderate(
+        self, comment: Comment, context: Context, standing: Standing | None = None
+    ) -> Verdict:
+        """The verdict on COMMENT. With the author's STANDING: a blocked or suspended
+        author is refused unread; a pre-moderated author's comment is held even when
+        nothing is found in it (reason blocked_author)."""
+        if standing is not None and not standing.may_post(context.now):
+            return Verdict(Decision.REJECT, (Reason.BLOCKED_AUTHOR,), ())
+        result = self._run(comment, context)
+        if (
+            standing is not None
+            and standing.premoderated(context.now)
+            and result.decision is Decision.PUBLISH
+        ):
+            return Verdict(Decision.HOLD, (*result.reasons, Reason.BLOCKED_AUTHOR), result.spans)
+        return result
+
+    def _run(self, comment: Comment, context: Context) -> Verdict:
         findings: list[Finding] = []
         for check in self.checks:
             found = check(comment, context)

@@ -90,3 +90,9 @@ def test_the_index_gives_the_vaults_blind_index_for_the_same_name():
     index = NameIndex()
     for name in ("Kim Young-hee", "김영희", "경애 할머니", "Wu Jing'ai"):
         assert index.digest(fold(name)) == blind_index(name)
+
+
+@pytest.mark.parametrize("text", ["Sunny Pak's brother lives here.", "Sunny Pak’s brother."])
+def test_a_name_with_a_possessive_is_found(text):
+    context = Context(protected_digests=name_digests(["Sunny Pak"], blind_index))
+    assert spans(text, context) == [text[: text.index("Pak") + 5]]

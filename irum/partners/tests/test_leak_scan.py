@@ -36,6 +36,8 @@ from django.utils.regex_helper import normalize
 
 from irum.archive import services
 from irum.archive.models import Case, Event, Person, Source
+from irum.discussion import services as discussion_services
+from irum.discussion.models import Comment
 from irum.gazetteer.models import Agency, Place
 from irum.partners.models import Organization
 from irum.reports.tests.builders import Canaries, seed_case
@@ -92,7 +94,35 @@ def world(gazetteer, actor, personas) -> Canaries:
         content_restricted=canary("unlinked.source.content_restricted"),
     )
     _seed_stories(actor, canary)
+    _seed_comments(canary, public["case"])
     return canary
+
+
+def _seed_comments(canary: Canaries, public_case: Case) -> None:
+    """A reader's held and rejected comments, on the story and on the public case: only
+    their author and the moderators may read them (a held comment may name a protected
+    person). And one published comment, which anyone may read."""
+    reader = discussion_services.reader_register(
+        username="erin",
+        email="erin@example.org",
+        display_name="Erin W.",
+        password="erin-long-pass-1",
+    )
+    discussion_services.reader_verify_email(token=discussion_services.verification_token(reader))
+    story = Story.objects.get(slug="about-every-case")
+    for target, label in ((story, "story"), (public_case, "case")):
+        held = discussion_services.comment_post(
+            author=reader.user,
+            target=target,
+            text=f"Call {canary(f'comment.held.{label}')} on 010-2345-6789.",
+        )
+        rejected = discussion_services.comment_post(
+            author=reader.user,
+            target=target,
+            text=f"{canary(f'comment.rejected.{label}')} you fucking idiot.",
+        )
+        assert (held.status, rejected.status) == ("held", "rejected")
+    discussion_services.comment_post(author=reader.user, target=story, text="A published one.")
 
 
 def _seed_stories(actor, canary: Canaries) -> None:
@@ -207,6 +237,12 @@ def _values(param: str, endpoint: Endpoint) -> list[str]:
             if path
         ]
         return [*names, "0" * 20 + "-1600.jpg"]
+    if param == "pk" and endpoint.name in ("edit", "withdraw", "flag"):  # a reader's comment
+        return [*(str(pk) for pk in Comment.objects.values_list("pk", flat=True)), "999999"]
+    if param == "token":  # a reader's e-mail confirmation link
+        return ["not-a-token"]
+    if param == "action":  # the moderators' decide buttons (POST only)
+        return ["approve"]
     if param == "format":  # the API's format suffix (/api/cases.json)
         return ["json", ".json"]
     if param == "url":  # the admin's catch-all
@@ -391,6 +427,24 @@ def test_the_scan_reaches_every_live_canary_as_a_member_who_may_see_them(
     _, leaks = scan(client, world)
     seen = {where for leak in leaks for where in leak.split(": ", 1)[1].split(", ")}
     # The draft story is for editors (stories.change_story) only, and alice is not one.
-    deleted = ("deleted.", "public.person1.", "draft.")
+    # Held and rejected comments are for their author and the moderators only.
+    deleted = ("deleted.", "public.person1.", "draft.", "comment.")
     live = {where for where in world.planted.values() if not where.startswith(deleted)}
     assert live - seen == set()
+
+
+def test_a_moderator_reads_held_and_rejected_comments_and_nothing_of_the_archive(
+    world, personas, otp_login
+):
+    from django.contrib.auth.models import Group
+
+    from irum.discussion.apps import MODERATORS
+
+    dave = personas["dave"]
+    dave.groups.add(Group.objects.get(name=MODERATORS))
+    client = Client()
+    otp_login(client, dave)
+    _, leaks = scan(client, world)
+    seen = {where for leak in leaks for where in leak.split(": ", 1)[1].split(", ")}
+    comments = {where for where in world.planted.values() if where.startswith("comment.")}
+    assert seen == comments

@@ -51,6 +51,12 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  Admin login: {username} / {password}")
         self.stdout.write(f"  (the password is kept in {path})")
+        reader_path = settings.VAR_DIR / "demo-reader-password"
+        if reader_path.exists():
+            self.stdout.write(
+                f"  Demo reader (comments): reader / {reader_path.read_text().strip()} at "
+                "/en/account/sign-in/; the moderators' queue: /admin/discussion/comment/"
+            )
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             # As in a real deployment: the password alone opens nothing.
             self.stdout.write(
