@@ -123,7 +123,12 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["text", "author__reader__display_name", "author__username"]
     ordering = ["created_at"]
     list_per_page = 50
-    actions = ["approve_selected", "reject_selected", "reject_quietly_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "reject_quietly_selected",
+        "reject_erase_selected",
+    ]
     readonly_fields = [
         "marked_text_full",
         "reason_list",
@@ -137,6 +142,7 @@ class CommentAdmin(admin.ModelAdmin):
         "decided_by",
         "decided_at",
         "decision_note",
+        "erased_at",
         "flags_list",
         "author_history",
         "author_strikes",
@@ -283,9 +289,13 @@ class CommentAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, _("Comment #%(pk)d approved.") % {"pk": pk}, messages.SUCCESS
                 )
-            elif action in ("reject", "reject_quietly"):
+            elif action in ("reject", "reject_quietly", "reject_erase"):
                 services.comment_reject(
-                    actor=request.user, comment=comment, note=note, strike=action == "reject"
+                    actor=request.user,
+                    comment=comment,
+                    note=note,
+                    strike=action != "reject_quietly",
+                    erase=action == "reject_erase",
                 )
                 self.message_user(
                     request, _("Comment #%(pk)d rejected.") % {"pk": pk}, messages.SUCCESS
@@ -309,7 +319,10 @@ class CommentAdmin(admin.ModelAdmin):
                     services.comment_approve(actor=request.user, comment=comment)
                 else:
                     services.comment_reject(
-                        actor=request.user, comment=comment, strike=action == "reject"
+                        actor=request.user,
+                        comment=comment,
+                        strike=action != "reject_quietly",
+                        erase=action == "reject_erase",
                     )
                 done += 1
             except ValidationError as exc:
@@ -333,6 +346,12 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject the selected comments without a strike"))
     def reject_quietly_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._bulk(request, queryset, "reject_quietly")
+
+    @admin.action(
+        description=_("Reject the selected comments and erase their text (it endangers someone)")
+    )
+    def reject_erase_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._bulk(request, queryset, "reject_erase")
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)

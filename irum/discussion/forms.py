@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from irum.discussion.models import DISPLAY_NAME_MAX, TEXT_MAX_CHARS, Flag
+from irum.discussion.models import DISPLAY_NAME_MAX, TEXT_MAX_CHARS, Flag, Reader
 
 
 class RegisterForm(forms.Form):
@@ -80,3 +82,15 @@ class AppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Say which decision you ask us to change, and why."),
     )
+
+
+class ReaderPasswordResetForm(PasswordResetForm):
+    """Django's reset by e-mail, for reader accounts only: a staff password is never reset
+    from the public site (staff have their administrator and their second factor)."""
+
+    def get_users(self, email: str) -> Any:
+        return (
+            user
+            for user in super().get_users(email)
+            if not user.is_staff and Reader.objects.filter(user=user).exists()
+        )

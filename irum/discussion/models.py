@@ -156,6 +156,10 @@ class Comment(models.Model):
     )
     decided_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     decision_note = models.TextField(_("note to the author"), blank=True)
+    # A comment that put someone at risk (a family's phone number, a protected name) may
+    # have its text erased by a moderator, from its history rows too: the one place where
+    # keeping everything would do harm. Who wrote it, when, and the decision are kept.
+    erased_at = models.DateTimeField(_("text erased"), null=True, blank=True)
     flag_count = models.PositiveIntegerField(_("flags"), default=0)
 
     history = HistoricalRecords()

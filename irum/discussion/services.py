@@ -455,6 +455,8 @@ def comment_approve(*, actor: Actor, comment: Comment, note: str = "") -> Commen
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.status == CommentStatus.WITHDRAWN:
         raise ValidationError(_("The author withdrew this comment."))
+    if comment.erased_at is not None:
+        raise ValidationError(_("This comment's text was erased: there is nothing to publish."))
     now = timezone.now()
     Strike.objects.filter(comment=comment, cancelled_at__isnull=True).update(
         cancelled_at=now, cancelled_by=actor
@@ -466,12 +468,15 @@ def comment_approve(*, actor: Actor, comment: Comment, note: str = "") -> Commen
 
 @transaction.atomic
 def comment_reject(
-    *, actor: Actor, comment: Comment, note: str = "", strike: bool = True
+    *, actor: Actor, comment: Comment, note: str = "", strike: bool = True, erase: bool = False
 ) -> Comment:
     """Reject a held comment, or remove a published one. With STRIKE (the default) it
-    counts towards the author's standing."""
+    counts towards the author's standing. With ERASE its text is erased, from its history
+    rows too (comment_erase)."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.status == CommentStatus.WITHDRAWN:
+        if erase:  # withdrawn, but its text is still stored: it may still be erased
+            return comment_erase(actor=actor, comment=comment)
         raise ValidationError(_("The author withdrew this comment."))
     status = (
         CommentStatus.REMOVED
@@ -493,6 +498,37 @@ def comment_reject(
             reasons=comment.reasons or ["moderator"],
             when=timezone.now(),
         )
+    if erase:
+        comment = comment_erase(actor=actor, comment=comment)
+    return comment
+
+
+ERASED = "[…]"
+
+
+@transaction.atomic
+def comment_erase(*, actor: Actor, comment: Comment) -> Comment:
+    """Erase the text of a comment that is not published, and every earlier version of
+    it in the history, for a comment that puts someone at risk. The erasure is audited
+    (who, when, how many versions), never what was erased."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status == CommentStatus.PUBLISHED:
+        raise ValidationError(_("Reject or remove the comment before erasing its text."))
+    versions = comment.history.exclude(text=ERASED).update(text=ERASED, spans=[])
+    comment.text = ERASED
+    comment.spans = []
+    comment.erased_at = timezone.now()
+    # Saved without a new history row: the row would only repeat the erasure.
+    Comment.objects.filter(pk=comment.pk).update(
+        text=comment.text, spans=comment.spans, erased_at=comment.erased_at
+    )
+    audit_record(
+        actor=actor,
+        kind="update",
+        record=comment,
+        summary="comment text erased",
+        changes={"text": ["erased", f"{versions} history version(s) erased too"]},
+    )
     return comment
 
 

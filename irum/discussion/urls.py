@@ -10,6 +10,12 @@ urlpatterns = [
     path("account/register/", views.register, name="register"),
     path("account/sign-in/", views.SignIn.as_view(), name="sign_in"),
     path("account/sign-out/", views.sign_out, name="sign_out"),
+    path("account/password/", views.PasswordReset.as_view(), name="password_reset"),
+    path(
+        "account/password/<uidb64>/<token>/",
+        views.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
     path("account/confirm/<str:token>/", views.verify, name="verify"),
     path("account/confirm-again/", views.resend, name="resend"),
     path("stories/<slug:slug>/comments/", views.story_thread, name="story_thread"),

@@ -12,12 +12,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,12 +25,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from irum.archive.models import Case
+from irum.audit.services import audit_record
 from irum.discussion import selectors, services
 from irum.discussion.forms import (
     AppealForm,
     CommentForm,
     DisplayNameForm,
     FlagForm,
+    ReaderPasswordResetForm,
     RegisterForm,
     SignInForm,
 )
@@ -160,6 +162,50 @@ class SignIn(LoginView):
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         context.setdefault("meta", _meta(_("Sign in")))
+        return render_page(self.request, self.template_name, context)
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordReset(PasswordResetView):
+    """Forgotten password: a link by e-mail, in the reader's language. The page says the
+    same whether or not an account uses the address, so it tells nobody who reads Irum."""
+
+    form_class = ReaderPasswordResetForm
+    template_name = "discussion/password_reset.html"
+    email_template_name = "discussion/password_reset_email.txt"
+    subject_template_name = "discussion/password_reset_subject.txt"
+    success_url = reverse_lazy("discussion:sign_in")
+
+    def form_valid(self, form: ReaderPasswordResetForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.info(
+            self.request,
+            _(
+                "If a reader account uses %(email)s, we sent it a link to choose a new "
+                "password. The link works once, for a few days."
+            )
+            % {"email": form.cleaned_data["email"]},
+        )
+        return response
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        context["meta"] = _meta(_("Forgotten password"))
+        return render_page(self.request, self.template_name, context)
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetConfirm(PasswordResetConfirmView):
+    template_name = "discussion/password_reset_confirm.html"
+    success_url = reverse_lazy("discussion:sign_in")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.save()
+        audit_record(actor=user, kind="update", record=user, summary="reader password reset")
+        messages.success(self.request, _("Your password is changed. Sign in with it."))
+        return redirect("discussion:sign_in")
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        context["meta"] = _meta(_("Choose a new password"))
         return render_page(self.request, self.template_name, context)
 
 

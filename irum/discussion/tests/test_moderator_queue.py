@@ -150,3 +150,41 @@ def test_the_queue_takes_the_same_queries_for_ten_comments_as_for_two(
     with CaptureQueriesContext(connection) as many:
         client.get(QUEUE)
     assert len(many) == len(few)
+
+
+def test_a_moderator_may_erase_a_dangerous_text_from_the_comment_and_its_history(
+    client, otp_login, site, erin, moderator
+):
+    comment = services.comment_post(
+        author=erin.user, target=site["story"], text="Her brother's number is 010-2345-6789."
+    )
+    services.comment_edit(
+        author=erin.user, comment=comment, text="Her brother's number is 010-2345-6789, call him."
+    )
+    otp_login(client, moderator)
+    client.post(f"{QUEUE}{comment.pk}/decide/reject_erase/", {"note": "Puts a family at risk."})
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REJECTED and comment.erased_at is not None
+    assert "010" not in comment.text
+    assert not comment.history.filter(text__contains="010").exists()
+    assert comment.history.count() >= 3  # who, when and each decision are kept
+    entry = AuditEntry.objects.get(summary="comment text erased")
+    assert "010" not in str(entry.changes) and entry.actor == moderator
+    assert Strike.objects.filter(comment=comment).exists()
+    # The author is told, and nothing can publish the erased comment.
+    client.force_login(erin.user)
+    page = client.get("/en/stories/taken-at-hyesan/comments/").content.decode()
+    assert "erased this comment's text" in page and "010" not in page
+    assert client.post(f"{QUEUE}{comment.pk}/decide/approve/").status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REJECTED
+
+
+def test_a_withdrawn_comment_can_still_be_erased(site, erin, moderator):
+    comment = services.comment_post(
+        author=erin.user, target=site["story"], text="Call 010-2345-6789."
+    )
+    services.comment_withdraw(author=erin.user, comment=comment)
+    comment = services.comment_reject(actor=moderator, comment=comment, erase=True)
+    assert comment.erased_at is not None and "010" not in comment.text
+    assert not comment.history.filter(text__contains="010").exists()

@@ -239,8 +239,10 @@ def _values(param: str, endpoint: Endpoint) -> list[str]:
         return [*names, "0" * 20 + "-1600.jpg"]
     if param == "pk" and endpoint.name in ("edit", "withdraw", "flag"):  # a reader's comment
         return [*(str(pk) for pk in Comment.objects.values_list("pk", flat=True)), "999999"]
-    if param == "token":  # a reader's e-mail confirmation link
+    if param == "token":  # a reader's e-mail confirmation or password link
         return ["not-a-token"]
+    if param == "uidb64":  # a reader's password link: the first account, and none
+        return ["MQ", "OTk5OTk5"]
     if param == "action":  # the moderators' decide buttons (POST only)
         return ["approve"]
     if param == "format":  # the API's format suffix (/api/cases.json)
