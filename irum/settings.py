@@ -194,6 +194,11 @@ IRUM_STRIKES_PER_STEP = envint("IRUM_STRIKES_PER_STEP", 3)
 IRUM_STRIKE_WINDOW_DAYS = envint("IRUM_STRIKE_WINDOW_DAYS", 30)
 IRUM_SUSPENSION_DAYS = envint("IRUM_SUSPENSION_DAYS", 7)
 IRUM_EMAIL_VERIFY_DAYS = envint("IRUM_EMAIL_VERIFY_DAYS", 3)
+# Accounts opened, and password links asked for, per address an hour; confirmation mails
+# a reader may ask for a day (irum.discussion.throttle).
+IRUM_REGISTRATIONS_PER_HOUR = envint("IRUM_REGISTRATIONS_PER_HOUR", 5)
+IRUM_PASSWORD_LINKS_PER_HOUR = envint("IRUM_PASSWORD_LINKS_PER_HOUR", 5)
+IRUM_CONFIRMATION_MAILS_PER_DAY = envint("IRUM_CONFIRMATION_MAILS_PER_DAY", 5)
 
 # Mail (readers' address verification). With no IRUM_EMAIL_HOST, messages are written
 # to files under var/mail, so the demo needs no mail server and sends nothing anywhere.

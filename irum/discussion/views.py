@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout
 from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from irum.archive.models import Case
 from irum.audit.services import audit_record
-from irum.discussion import selectors, services
+from irum.discussion import selectors, services, throttle
 from irum.discussion.forms import (
     AppealForm,
     CommentForm,
@@ -81,6 +82,26 @@ def _sign_in_url(request: HttpRequest) -> str:
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not throttle.allow(
+            "register",
+            throttle.client_address(request),
+            limit=settings.IRUM_REGISTRATIONS_PER_HOUR,
+            seconds=3600,
+        ):
+            form.add_error(
+                None,
+                _(
+                    "Too many accounts were opened from your network in the last hour. Try "
+                    "again later."
+                ),
+            )
+            response = render_page(
+                request,
+                "discussion/register.html",
+                {"form": form, "meta": _meta(_("Create an account"))},
+            )
+            response.status_code = 429
+            return response
         try:
             reader = services.reader_register(
                 username=form.cleaned_data["username"],
@@ -137,10 +158,21 @@ def resend(request: HttpRequest) -> HttpResponse:
     if reader is None:
         return HttpResponseRedirect(_sign_in_url(request))
     if not reader.email_verified:
-        _send_link(request, reader)
-        messages.success(
-            request, _("We sent a new link to %(email)s.") % {"email": reader.user.email}
-        )
+        if throttle.allow(
+            "confirm-mail",
+            str(reader.pk),
+            limit=settings.IRUM_CONFIRMATION_MAILS_PER_DAY,
+            seconds=86400,
+        ):
+            _send_link(request, reader)
+            messages.success(
+                request, _("We sent a new link to %(email)s.") % {"email": reader.user.email}
+            )
+        else:
+            messages.error(
+                request,
+                _("We have sent you several links today. Look for them, or try again tomorrow."),
+            )
     return redirect("discussion:account")
 
 
@@ -177,6 +209,16 @@ class PasswordReset(PasswordResetView):
     success_url = reverse_lazy("discussion:sign_in")
 
     def form_valid(self, form: ReaderPasswordResetForm) -> HttpResponse:
+        if not throttle.allow(
+            "password-link",
+            throttle.client_address(self.request),
+            limit=settings.IRUM_PASSWORD_LINKS_PER_HOUR,
+            seconds=3600,
+        ):
+            form.add_error(None, _("Too many password links were asked for. Try again later."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
         response = super().form_valid(form)
         messages.info(
             self.request,

@@ -238,3 +238,17 @@ def test_thread_pages_are_private_and_never_cached(client, site, erin):
     response = client.get(THREAD)
     assert "no-cache" in response["Cache-Control"] or "private" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("reply", ["abc", "-1", "99999999999999999999999", "1e5", "\x00"])
+def test_a_garbled_reply_address_shows_the_thread(client, site, erin, reply):
+    client.force_login(erin.user)
+    assert client.get(THREAD, {"reply": reply}).status_code == 200
+    assert client.post(THREAD, {"text": "Hello.", "parent": reply}).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999999"])
+def test_a_huge_comment_number_is_not_found(client, site, erin, pk):
+    client.force_login(erin.user)
+    for action in ("edit", "withdraw", "report"):
+        assert client.post(f"/en/comments/{pk}/{action}/").status_code == 404
