@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -395,9 +395,19 @@ class ReaderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reader]:
+        # Each row's standing comes from its active strikes: read them for the whole page
+        # at once, not a query per reader.
+        active = Strike.objects.filter(cancelled_at__isnull=True).only("user_id", "created_at")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("user__strikes", queryset=active, to_attr="active"))
+        )
+
     @admin.display(description=_("standing"))
     def standing(self, obj: Reader) -> str:
-        standing = selectors.standing_of(obj.user)
+        standing = selectors.standing_from(obj.blocked_at, [s.created_at for s in obj.user.active])
         label = standing.level.name.lower()
         if standing.until:
             label += f" (until {standing.until:%Y-%m-%d %H:%M})"

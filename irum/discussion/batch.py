@@ -26,12 +26,11 @@ from django.utils import timezone
 from irum.discussion import selectors
 from irum.discussion.models import Strike
 from irum.discussion.moderation import base, strikes
-from irum.discussion.moderation.base import Decision, Reason
+from irum.discussion.moderation.base import Decision
 from irum.discussion.moderation.pipeline import Pipeline, Verdict
 
 MAX_LINE_BYTES = 256 * 1024  # a comment is at most a few kilobytes; past this, refused
 HISTORY_KEPT = 20  # earlier texts per author compared for repeats, as on the site
-NOT_A_STRIKE = frozenset({Reason.TOO_LONG, Reason.UNSIGNED, Reason.BLOCKED_AUTHOR})
 # Lines scored together by checks that work faster in batches (the classifier: one call
 # has a fixed cost of about 2.5 ms). 128 keeps the line that waits for a batch's scoring
 # under the 20 ms a comment may take, at little cost to the rate.
@@ -116,7 +115,7 @@ class Run:
         if username:
             history.append(comment.text)
             del history[:-HISTORY_KEPT]
-            counted = [r for r in result.reasons if r not in NOT_A_STRIKE]
+            counted = [r for r in result.reasons if r not in strikes.NOT_A_STRIKE]
             if result.decision is Decision.REJECT and counted:
                 self._strike(username, counted)
         self.counts[result.decision.label] += 1

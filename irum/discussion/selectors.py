@@ -85,10 +85,19 @@ def active_strikes(user: Model) -> QuerySet[Strike]:
 def standing_of(user: Model) -> strikes.Standing:
     """The account's standing: replayed from its strikes, or blocked by a moderator."""
     reader = Reader.objects.filter(user=user).only("blocked_at").first()
-    if reader is not None and reader.blocked_at is not None:
-        return strikes.Standing(strikes.Level.BLOCKED, since=reader.blocked_at)
-    times = active_strikes(user).values_list("created_at", flat=True)
-    return strikes.standing(times, thresholds())
+    blocked_at = reader.blocked_at if reader is not None else None
+    if blocked_at is not None:  # no need to read the strikes
+        return standing_from(blocked_at, [])
+    return standing_from(None, active_strikes(user).values_list("created_at", flat=True))
+
+
+def standing_from(
+    blocked_at: dt.datetime | None, strike_times: Iterable[dt.datetime]
+) -> strikes.Standing:
+    """The standing from what was read already (a list of readers reads it for all)."""
+    if blocked_at is not None:
+        return strikes.Standing(strikes.Level.BLOCKED, since=blocked_at)
+    return strikes.standing(strike_times, thresholds())
 
 
 def history_texts(user: Model) -> list[str]:
@@ -150,10 +159,6 @@ def thread(target: Story | Case, viewer: Model | None = None) -> Thread:
         _target_filter(target), status=CommentStatus.PUBLISHED
     ).count()
     return Thread(first, published)
-
-
-def published_count(target: Story | Case) -> int:
-    return Comment.objects.filter(_target_filter(target), status=CommentStatus.PUBLISHED).count()
 
 
 def author_comments(user: Model) -> QuerySet[Comment]:

@@ -43,15 +43,12 @@ from irum.discussion.moderation.base import Decision, Reason
 from irum.discussion.moderation.checks import _fold as display_key
 from irum.discussion.moderation.checks import imitates
 from irum.discussion.moderation.pipeline import Verdict
-from irum.discussion.moderation.strikes import Level, Standing
+from irum.discussion.moderation.strikes import NOT_A_STRIKE, Level, Standing
 from irum.lib import pagecache
 from irum.stories.models import Story
 
 Actor = AbstractBaseUser | None
 VERIFY_SALT = "irum.discussion.verify-email"
-# Reasons that refuse a comment without counting against its author: the form keeps the
-# text to shorten, and an account's own restrictions are not a new violation.
-NOT_A_STRIKE = frozenset({Reason.TOO_LONG, Reason.UNSIGNED, Reason.BLOCKED_AUTHOR})
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
 
 
@@ -59,14 +56,17 @@ class Refused(Exception):
     """A comment that is not taken at all (too long, or the author may not post): the
     message says why, in the reader's language, and the form keeps the text."""
 
-    def __init__(self, message: str, *, reasons: tuple[str, ...] = (), standing: Any = None):
+    def __init__(self, message: str, *, reasons: tuple[str, ...] = ()):
         super().__init__(message)
         self.message = message
         self.reasons = reasons
-        self.standing = standing
 
 
 # Accounts
+
+
+def _name_taken() -> str:
+    return _("Another reader already uses this name, or one that looks the same.")
 
 
 def display_name_problems(name: str, *, reader: Reader | None = None) -> list[str]:
@@ -92,7 +92,7 @@ def display_name_problems(name: str, *, reader: Reader | None = None) -> list[st
     if reader is not None:
         others = others.exclude(pk=reader.pk)
     if others.exists():
-        return [_("Another reader already uses this name, or one that looks the same.")]
+        return [_name_taken()]
     return []
 
 
@@ -141,13 +141,7 @@ def reader_register(
                 language=language if language in ("en", "ko") else "en",
             )
     except IntegrityError:  # the same name taken a moment ago by someone else
-        raise ValidationError(
-            {
-                "display_name": [
-                    _("Another reader already uses this name, or one that looks the same.")
-                ]
-            }
-        ) from None
+        raise ValidationError({"display_name": [_name_taken()]}) from None
     audit_record(actor=user, kind="create", record=reader, summary="reader registered")
     return reader
 
@@ -209,13 +203,7 @@ def reader_rename(*, reader: Reader, display_name: str) -> Reader:
         with transaction.atomic():
             reader.save(update_fields=["display_name", "display_key"])
     except IntegrityError:
-        raise ValidationError(
-            {
-                "display_name": [
-                    _("Another reader already uses this name, or one that looks the same.")
-                ]
-            }
-        ) from None
+        raise ValidationError({"display_name": [_name_taken()]}) from None
     audit_record(
         actor=reader.user,
         kind="update",
@@ -265,9 +253,7 @@ def _check_may_post(user: Any) -> tuple[Reader, Standing]:
         raise Refused(_("Confirm your e-mail address before you comment."))
     standing = selectors.standing_of(user)
     if not standing.may_post(timezone.now()):
-        raise Refused(
-            refusal_message(standing), reasons=(Reason.BLOCKED_AUTHOR,), standing=standing
-        )
+        raise Refused(refusal_message(standing), reasons=(Reason.BLOCKED_AUTHOR,))
     return reader, standing
 
 
@@ -316,7 +302,7 @@ def _refuse_if_final(verdict: Verdict, standing: Standing) -> None:
             reasons=(Reason.TOO_LONG,),
         )
     if verdict.reasons == (Reason.BLOCKED_AUTHOR,) and verdict.decision is Decision.REJECT:
-        raise Refused(refusal_message(standing), reasons=verdict.reasons, standing=standing)
+        raise Refused(refusal_message(standing), reasons=verdict.reasons)
 
 
 @transaction.atomic

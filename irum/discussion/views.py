@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -299,9 +300,9 @@ def account(request: HttpRequest) -> HttpResponse:
             "standing": standing,
             "restricted": standing.level is not Level.GOOD,
             "block_message": services.refusal_message(standing)
-            if not standing.may_post(_now())
+            if not standing.may_post(timezone.now())
             else "",
-            "premoderated": standing.premoderated(_now()),
+            "premoderated": standing.premoderated(timezone.now()),
             "block_reason": reader.block_reason,
             "strikes": selectors.active_strikes(request.user).select_related("comment")[:50],
             "appeals": Appeal.objects.filter(reader=request.user)[:10],
@@ -312,12 +313,6 @@ def account(request: HttpRequest) -> HttpResponse:
             "meta": _meta(_("Your account")),
         },
     )
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 # Threads
@@ -400,7 +395,7 @@ def _thread(request: HttpRequest, target: Story | Case) -> HttpResponse:
             .select_related("author__reader")
             .first()
         )
-    now = _now()
+    now = timezone.now()
     thread = selectors.thread(target, request.user)
     for comment in thread.comments:
         comment.editable = selectors.may_edit(comment, request.user, now)

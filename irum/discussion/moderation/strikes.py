@@ -18,6 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
+from irum.discussion.moderation.base import Reason
+
+# Refusals that are not breaches of the guidelines, so never a strike: a comment to
+# shorten or sign, and the author's own restrictions.
+NOT_A_STRIKE = frozenset({Reason.TOO_LONG, Reason.UNSIGNED, Reason.BLOCKED_AUTHOR})
+
 
 class Level(IntEnum):
     GOOD = 0

@@ -188,3 +188,22 @@ def test_a_withdrawn_comment_can_still_be_erased(site, erin, moderator):
     comment = services.comment_reject(actor=moderator, comment=comment, erase=True)
     assert comment.erased_at is not None and "010" not in comment.text
     assert not comment.history.filter(text__contains="010").exists()
+
+
+def test_the_readers_list_takes_the_same_queries_for_many_readers(
+    client, otp_login, site, make_reader, moderator
+):
+    otp_login(client, moderator)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/discussion/reader/").status_code == 200
+        return len(captured)
+
+    for i in range(2):
+        held(make_reader(f"reader{i}").user, site["story"], f"Sunny Pak {i}")
+    few = count()
+    for i in range(2, 8):
+        reader = make_reader(f"reader{i}")
+        services.comment_post(author=reader.user, target=site["story"], text="You fucking idiot.")
+    assert count() == few
